@@ -1,0 +1,59 @@
+"""The exception hierarchy of dynalgo.
+
+Every error raised on purpose by the library derives from :class:`DynalgoError`.
+Subclasses also derive from the matching built-in exception so that callers
+who catch ``ValueError`` / ``KeyError`` / ``IndexError`` keep working.
+
+A rejected update or query never changes the structure it was sent to.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DynalgoError",
+    "InvalidInputError",
+    "VertexError",
+    "DuplicateElementError",
+    "MissingElementError",
+    "PredictionError",
+    "QueryError",
+    "NegativeCycleError",
+]
+
+
+class DynalgoError(Exception):
+    """Base class of every error raised by dynalgo."""
+
+
+class InvalidInputError(DynalgoError, ValueError):
+    """An argument has the wrong type, dtype, shape or value."""
+
+
+class VertexError(DynalgoError, IndexError):
+    """A vertex id is not an integer in ``0..n-1``."""
+
+
+class DuplicateElementError(DynalgoError, KeyError):
+    """An element is inserted while it is already present."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingElementError(DynalgoError, KeyError):
+    """An element is deleted (or queried) while it is absent."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PredictionError(DynalgoError, ValueError):
+    """Predictions are malformed (bad day, unknown vertex, wrong shape)."""
+
+
+class QueryError(DynalgoError, ValueError):
+    """A query array is malformed (shape, dtype, unsorted or out-of-range days)."""
+
+
+class NegativeCycleError(DynalgoError, ValueError):
+    """An update would create a cycle of negative total weight."""

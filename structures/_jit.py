@@ -1,0 +1,14 @@
+"""The house decorator for compiled kernels.
+
+Every kernel is ``numba.njit`` with an on-disk cache and the GIL released.  When
+the package directory is read-only, numba falls back to its user-wide cache
+directory; set ``NUMBA_CACHE_DIR`` to choose another place.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba
+
+kernel = functools.partial(numba.njit, cache=True, nogil=True)
