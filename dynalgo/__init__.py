@@ -1,0 +1,45 @@
+"""dynalgo: fully dynamic algorithms that run at offline speed when future updates are predicted.
+
+Answers are always exact; predictions of future updates only change running
+time.  See ``docs/`` for the model (Liu & Srinivas, COLT 2024).
+"""
+
+from __future__ import annotations
+
+import predictors
+
+from ._engine import EngineStats
+from .connectivity import DynamicConnectivity
+from .errors import (
+    DuplicateElementError,
+    DynalgoError,
+    InvalidInputError,
+    MissingElementError,
+    NegativeCycleError,
+    PredictionError,
+    QueryError,
+    VertexError,
+)
+from .updates import Delete, Insert, Op, Predictions, Update, UpdateBatch
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DynamicConnectivity",
+    "EngineStats",
+    "UpdateBatch",
+    "Predictions",
+    "Insert",
+    "Delete",
+    "Update",
+    "Op",
+    "predictors",
+    "DynalgoError",
+    "InvalidInputError",
+    "VertexError",
+    "DuplicateElementError",
+    "MissingElementError",
+    "PredictionError",
+    "QueryError",
+    "NegativeCycleError",
+]

@@ -1,0 +1,29 @@
+"""Prediction generators and error measures for the predicted-updates model.
+
+This package is independent of :mod:`dynalgo` (imports point one way:
+``dynalgo -> predictors``).  Functions take duck-typed update sequences (objects
+with integer arrays ``op``, ``u``, ``v``) and return plain tuples of numpy
+arrays ``(op, u, v, day)``; wrap them with
+``dynalgo.updates.Predictions.from_arrays(*t)``.
+
+Examples
+--------
+>>> from types import SimpleNamespace
+>>> from predictors import exact, l1_error
+>>> b = SimpleNamespace(op=[1, 0], u=[0, 0], v=[1, 1])
+>>> l1_error(*exact(b), b.op, b.u, b.v)
+0
+"""
+
+from __future__ import annotations
+
+from .basic import EventSequence, PredictionArrays, exact, garbage, l1_error, perturbed
+
+__all__ = [
+    "EventSequence",
+    "PredictionArrays",
+    "exact",
+    "perturbed",
+    "garbage",
+    "l1_error",
+]

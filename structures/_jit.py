@@ -7,8 +7,11 @@ directory; set ``NUMBA_CACHE_DIR`` to choose another place.
 
 from __future__ import annotations
 
-import functools
+from typing import Any, Callable
 
 import numba
 
-kernel = functools.partial(numba.njit, cache=True, nogil=True)
+
+def kernel(fn: Callable[..., Any]) -> Any:
+    """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``."""
+    return numba.njit(cache=True, nogil=True)(fn)

@@ -1,0 +1,349 @@
+"""Python driver of the lifting engine: owns the arrays, grows them, reports stats.
+
+The compiled work happens in :mod:`structures.engine`; this module only
+allocates, grows by doubling between kernel calls, and translates counters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from structures import engine as _k
+from structures import partition_tree as _pt
+from structures import schedule as _sched
+
+__all__ = ["EngineStats", "BaseKernels", "LiftingEngine"]
+
+_INITIAL_HORIZON = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStats:
+    """Work counters of the lifting engine (deterministic units, not seconds).
+
+    Attributes
+    ----------
+    days : int
+        Real updates handled so far.
+    horizon : int
+        Current horizon ``T^`` of the partition tree.
+    horizon_doublings : int
+        How many times the horizon was passed and the tree redrawn.
+    windows_entered : int
+        Windows of the partition tree entered (pushed on the path).
+    base_inserts : int
+        Elements inserted into the base structure (over all windows).
+    base_work : int
+        Work reported by the base structure for those inserts and the undos.
+    scan_work : int
+        Schedule slots scanned to find permanent elements.
+    retriggers : int
+        Recomputations caused by a deletion happening earlier or later than scheduled.
+    retrigger_days : int
+        Total size, in days, of the windows those retriggers recomputed below.
+    max_retrigger : int
+        Largest single retriggered window, in days.
+    root_retriggers : int
+        Retriggers of the whole tree (a deletion with no prediction inside the horizon).
+    reschedules : int
+        Predicted events moved later because they did not happen on their day.
+    early_events : int
+        Real events that happened before their scheduled day.
+    unpredicted_inserts : int
+        Real insertions that matched no predicted insertion.
+    """
+
+    days: int
+    horizon: int
+    horizon_doublings: int
+    windows_entered: int
+    base_inserts: int
+    base_work: int
+    scan_work: int
+    retriggers: int
+    retrigger_days: int
+    max_retrigger: int
+    root_retriggers: int
+    reschedules: int
+    early_events: int
+    unpredicted_inserts: int
+
+    @property
+    def work(self) -> int:
+        """One number for the total work: base work plus scanned slots."""
+        return self.base_work + self.scan_work
+
+
+class BaseKernels(NamedTuple):
+    """The four kernels of an incremental-with-undo base structure (see :mod:`structures.engine`)."""
+
+    insert: Callable[..., Any]
+    mark: Callable[..., Any]
+    undo_to: Callable[..., Any]
+    query: Callable[..., Any]
+
+
+def _grow_rows(a: NDArray[Any], need: int, fill: int | float) -> NDArray[Any]:
+    if a.shape[0] >= need:
+        return a
+    cap = max(need, 2 * a.shape[0], 16)
+    out = np.full((cap,) + a.shape[1:], fill, dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+class LiftingEngine:
+    """Arrays and growth policy around the compiled lifting engine.
+
+    Parameters
+    ----------
+    base : BaseKernels
+        Kernels of the base structure.
+    bstate : tuple of arrays
+        The base structure's state (empty).
+    n_elements : int
+        Number of element ids already known (from predictions).
+    pred_elem, pred_op, pred_day : int64 arrays
+        Predicted events by element id, type (1 insert, 0 delete) and day.
+    seed : int
+        Seed of the partition tree and of the randomized schedule.
+    deterministic : bool
+        Use the deterministic nearest-free-day schedule instead of the harmonic rule.
+    """
+
+    def __init__(
+        self,
+        base: BaseKernels,
+        bstate: tuple[NDArray[Any], ...],
+        n_elements: int,
+        pred_elem: NDArray[np.int64],
+        pred_op: NDArray[np.int64],
+        pred_day: NDArray[np.int64],
+        *,
+        seed: int = 0,
+        deterministic: bool = False,
+    ) -> None:
+        self.base = base
+        self.bstate = bstate
+        self.meta = np.zeros(_k.META_SIZE, dtype=np.int64)
+        self.meta[_k.M_SEED] = int(seed) & ((1 << 62) - 1)
+        self.meta[_k.M_DETERMINISTIC] = 1 if deterministic else 0
+        self.meta[_k.M_INVALID] = _k.BIG
+        self.meta[_k.M_EPOCH] = -1
+        self.stack = np.zeros((_k.MAX_DEPTH, 4), dtype=np.int64)
+        # instances from predictions: k-th predicted insertion of an element with its k-th deletion
+        inst, head = _instances_from_predictions(n_elements, pred_elem, pred_op, pred_day)
+        self.inst = inst
+        self.elem = np.full((max(n_elements, 16), 2), -1, dtype=np.int64)
+        self.elem[:n_elements, _k.E_HEAD] = head
+        self.pay_i = np.zeros((max(inst.shape[0], 16), 2), dtype=np.int64)
+        self.pay_f = np.zeros(max(inst.shape[0], 16), dtype=np.float64)
+        self.inst = _grow_rows(self.inst, 16, 0)
+        horizon = max(_INITIAL_HORIZON, int(pred_day.max()) if pred_day.size else 0)
+        self._set_horizon(horizon)  # with no instances yet: the tree and empty slots
+        # initial schedule, events in order of predicted day
+        n_inst = int(inst.shape[0])
+        self.meta[_k.M_NINST] = n_inst
+        ins = self.inst[:n_inst, _k.I_INS]
+        dele = self.inst[:n_inst, _k.I_DEL]
+        wanted = np.concatenate([ins, dele])
+        cols = np.concatenate([np.full(n_inst, _k.I_INS), np.full(n_inst, _k.I_DEL)]).astype(np.int64)
+        idx = np.concatenate([np.arange(n_inst), np.arange(n_inst)]).astype(np.int64)
+        order = np.argsort(wanted, kind="stable")
+        keep = wanted[order] < _k.BIG
+        _k.initial_schedule(self.days, self.inst, self.meta, cols[order][keep], idx[order][keep])
+        self.meta[_k.M_DOUBLINGS] = 0
+
+    # ---------------------------------------------------------------------------------------
+    def _set_horizon(self, horizon: int) -> None:
+        """Allocate the day arrays for ``horizon``, draw a new tree and re-place all events."""
+        if hasattr(self, "days"):
+            _k.reset_path(self.stack, self.meta, self.bstate, self.base.undo_to)
+            self.meta[_k.M_DOUBLINGS] += 1
+        self.meta[_k.M_H] = horizon
+        self.days = np.empty((8, horizon + 2), dtype=np.int64)
+        scratch = np.empty(horizon + 1, dtype=np.int64)
+        _k.new_horizon(self.days, self.inst, self.meta, scratch)
+
+    def _grow_horizon(self) -> None:
+        h = int(self.meta[_k.M_H])
+        while h < int(self.meta[_k.M_DAY]) + 1:
+            h *= 2
+        self._set_horizon(2 * int(self.meta[_k.M_H]) if h == int(self.meta[_k.M_H]) else h)
+
+    def reserve(self, n_elements: int, new_instances: int) -> None:
+        """Make room for ``n_elements`` element ids and ``new_instances`` more instances."""
+        self.elem = _grow_rows(self.elem, n_elements, -1)
+        need = int(self.meta[_k.M_NINST]) + new_instances
+        self.inst = _grow_rows(self.inst, need, 0)
+        self.pay_i = _grow_rows(self.pay_i, need, 0)
+        self.pay_f = _grow_rows(self.pay_f, need, 0.0)
+
+    @property
+    def day(self) -> int:
+        return int(self.meta[_k.M_DAY])
+
+    def present_instance(self, e: int) -> int:
+        return int(self.elem[e, _k.E_PRESENT]) if e < self.elem.shape[0] else -1
+
+    # ---------------------------------------------------------------------------------------
+    def run(
+        self,
+        ev_elem: NDArray[np.int64],
+        ev_op: NDArray[np.int64],
+        ev_u: NDArray[np.int64],
+        ev_v: NDArray[np.int64],
+        ev_w: NDArray[np.float64],
+        ev_pdel: NDArray[np.int64],
+        queries: NDArray[np.int64],
+        out: NDArray[Any],
+        progress: Callable[[int], None] | None = None,
+        chunk: int = 0,
+    ) -> None:
+        """Handle a validated event sequence, answering ``queries`` into ``out``.
+
+        The caller has reserved capacity (:meth:`reserve`).  ``chunk`` > 0 splits the
+        compiled loop so that ``progress(events_done)`` can be called in between.
+        """
+        day0 = self.day
+        k, qpos = 0, 0
+        n = ev_elem.shape[0]
+        while True:
+            stop = n if chunk <= 0 else min(n, k + chunk)
+            k2, qpos = _k.run_days(
+                self.days, self.inst, self.elem, self.stack, self.meta, self.pay_i, self.pay_f,
+                self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
+                ev_elem[:stop], ev_op[:stop], ev_u[:stop], ev_v[:stop], ev_w[:stop], ev_pdel[:stop],
+                k, queries, qpos, out, day0,
+            )
+            if progress is not None and k2 > k:
+                progress(int(k2 - k))
+            k = int(k2)
+            if k >= n:
+                break
+            if self.day + 1 > int(self.meta[_k.M_H]):
+                self._grow_horizon()
+        # queries about the final state
+        if qpos < queries.shape[0]:
+            _k.run_days(
+                self.days, self.inst, self.elem, self.stack, self.meta, self.pay_i, self.pay_f,
+                self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
+                ev_elem[:0], ev_op[:0], ev_u[:0], ev_v[:0], ev_w[:0], ev_pdel[:0],
+                0, queries, qpos, out, day0,
+            )
+
+    def step(self, e: int, op: int, u: int, v: int, w: float, pdel: int) -> None:
+        """Handle one validated event (capacity reserved by the caller)."""
+        one = np.array([e], dtype=np.int64)
+        self.run(one, np.array([op], dtype=np.int64), np.array([u], dtype=np.int64),
+                 np.array([v], dtype=np.int64), np.array([w], dtype=np.float64),
+                 np.array([pdel], dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
+                 np.zeros(0, dtype=np.bool_))
+
+    # ---------------------------------------------------------------------------------------
+    def stats(self) -> EngineStats:
+        m = self.meta
+        return EngineStats(
+            days=int(m[_k.M_DAY]),
+            horizon=int(m[_k.M_H]),
+            horizon_doublings=int(m[_k.M_DOUBLINGS]),
+            windows_entered=int(m[_k.M_WINDOWS]),
+            base_inserts=int(m[_k.M_BASE_INSERTS]),
+            base_work=int(m[_k.M_BASE_WORK]),
+            scan_work=int(m[_k.M_SCAN]),
+            retriggers=int(m[_k.M_RETRIGGERS]),
+            retrigger_days=int(m[_k.M_RETRIGGER_SUM]),
+            max_retrigger=int(m[_k.M_RETRIGGER_MAX]),
+            root_retriggers=int(m[_k.M_ROOT_RETRIGGERS]),
+            reschedules=int(m[_k.M_RESCHEDULES]),
+            early_events=int(m[_k.M_EARLY]),
+            unpredicted_inserts=int(m[_k.M_UNPREDICTED]),
+        )
+
+    def check(self) -> None:
+        """Assert the engine's invariants: schedule, tree, instance states and the path."""
+        m = self.meta
+        H = int(m[_k.M_H])
+        t = int(m[_k.M_DAY])
+        n = int(m[_k.M_NINST])
+        days, inst = self.days, self.inst[:n]
+        _pt.check(int(m[_k.M_ROOT]), days[_k.ROW_LEFT], days[_k.ROW_RIGHT], H, int(m[_k.M_SEED]), int(m[_k.M_EPOCH]))
+        for row, col in ((_k.ROW_SLOT_INS, _k.I_INS), (_k.ROW_SLOT_DEL, _k.I_DEL)):
+            slot = days[row]
+            _sched.check(slot, days[row + 2], days[row + 4], H)
+            occ = np.flatnonzero(slot[1 : H + 1] >= 0) + 1
+            assert np.all(inst[slot[occ], col] == occ), "slot and instance disagree"
+            d = inst[:, col]
+            inside = (d >= 1) & (d <= H)
+            assert np.all(slot[d[inside]] == np.flatnonzero(inside)), "an event inside the horizon is not in its slot"
+            assert np.all((d >= 1)), "event day below 1"
+        st = inst[:, _k.I_STATUS]
+        ins, dele = inst[:, _k.I_INS], inst[:, _k.I_DEL]
+        pres = st == _k.PRESENT
+        assert np.all(ins[pres] <= t) and np.all(dele[pres] > t), "present instance not alive today"
+        fin = st == _k.FINISHED
+        assert np.all(dele[fin] <= t) and np.all(ins[fin] < dele[fin]), "finished instance with a pending deletion"
+        pend = st == _k.PENDING
+        assert np.all(ins[pend] > t) and np.all(dele[pend] > t), "pending event scheduled in the past"
+        ep = self.elem[:, _k.E_PRESENT]
+        owners = ep[ep >= 0]
+        assert np.array_equal(np.sort(owners), np.flatnonzero(pres)), "present instances and elements disagree"
+        assert np.all(inst[owners, _k.I_ELEM] == np.flatnonzero(ep >= 0)), "present instance of the wrong element"
+        # the path: root to today's leaf, nested, each child the right half of its parent
+        sp = int(m[_k.M_SP])
+        if t >= 1:
+            assert sp >= 1, "empty path after a day was handled"
+            st_ = self.stack[:sp]
+            assert st_[0, _k.S_A] == 1 and st_[0, _k.S_B] == H and st_[0, _k.S_NODE] == m[_k.M_ROOT]
+            assert st_[-1, _k.S_A] == t and st_[-1, _k.S_B] == t, "path does not end at today's leaf"
+            for k in range(1, sp):
+                a, b, d = st_[k - 1, _k.S_A], st_[k - 1, _k.S_B], st_[k - 1, _k.S_NODE]
+                if t <= d:
+                    assert (st_[k, _k.S_A], st_[k, _k.S_B]) == (a, d) and st_[k, _k.S_NODE] == days[_k.ROW_LEFT, d]
+                else:
+                    assert (st_[k, _k.S_A], st_[k, _k.S_B]) == (d + 1, b) and st_[k, _k.S_NODE] == days[_k.ROW_RIGHT, d]
+            assert np.all(np.diff(st_[:, _k.S_MARK]) >= 0), "undo marks must not decrease along the path"
+
+
+def _instances_from_predictions(
+    n_elements: int, pred_elem: NDArray[np.int64], pred_op: NDArray[np.int64], pred_day: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Pair each element's k-th predicted insertion with its k-th predicted deletion."""
+    head = np.full(n_elements, -1, dtype=np.int64)
+    m = pred_elem.shape[0]
+    if m == 0:
+        return np.zeros((0, 8), dtype=np.int64), head
+    order = np.lexsort((pred_day, pred_op, pred_elem))
+    e = pred_elem[order]
+    o = pred_op[order]
+    d = pred_day[order]
+    grp = e * 2 + o
+    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+    sizes = np.diff(np.r_[starts, m])
+    rank = np.arange(m) - np.repeat(starts, sizes)
+    per_elem = np.zeros(n_elements, dtype=np.int64)
+    np.maximum.at(per_elem, e, rank + 1)
+    base = np.concatenate([[0], np.cumsum(per_elem)[:-1]])
+    n_inst = int(per_elem.sum())
+    inst = np.zeros((n_inst, 8), dtype=np.int64)
+    inst[:, _k.I_INS] = _k.BIG
+    inst[:, _k.I_DEL] = _k.BIG
+    inst[:, _k.I_PDEL] = _k.BIG
+    owner = np.repeat(np.arange(n_elements), per_elem)
+    inst[:, _k.I_ELEM] = owner
+    idx = base[e] + rank
+    isins = o == 1
+    inst[idx[isins], _k.I_INS] = d[isins]
+    inst[idx[~isins], _k.I_DEL] = d[~isins]
+    inst[idx[~isins], _k.I_PDEL] = d[~isins]
+    nxt = np.arange(1, n_inst + 1, dtype=np.int64)
+    last = base + per_elem - 1
+    nxt[last[per_elem > 0]] = -1
+    inst[:, _k.I_NEXT] = nxt
+    has = per_elem > 0
+    head[has] = base[has]
+    return inst, head

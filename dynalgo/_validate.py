@@ -1,0 +1,41 @@
+"""Input checks shared by the public structures."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import InvalidInputError, PredictionError, VertexError
+
+
+def vertex(x: Any, n: int, what: str = "vertex") -> int:
+    """Return ``x`` as an int in ``0..n-1`` or raise :class:`VertexError`."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
+        raise VertexError(f"{what} must be an integer in 0..{n - 1}, got {x!r} of type {type(x).__name__}")
+    xi = int(x)
+    if not 0 <= xi < n:
+        raise VertexError(f"{what} {xi} is out of range: vertices are 0..{n - 1}")
+    return xi
+
+
+def vertex_count(n: Any) -> int:
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or int(n) < 1:
+        raise InvalidInputError(f"n must be a positive integer (number of vertices), got {n!r}")
+    return int(n)
+
+
+def vertex_arrays(n: int, u: NDArray[np.int64], v: NDArray[np.int64], what: str, err: type[Exception] = VertexError) -> None:
+    """Raise ``err`` naming the first row whose endpoint is outside ``0..n-1``."""
+    bad = (u < 0) | (u >= n) | (v < 0) | (v >= n)
+    if np.any(bad):
+        k = int(np.argmax(bad))
+        raise err(f"{what} {k} names vertex pair ({int(u[k])}, {int(v[k])}) but vertices are 0..{n - 1}")
+
+
+def day(x: Any, what: str = "predicted_deletion") -> int:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral) or int(x) < 1:
+        raise PredictionError(f"{what} must be a positive integer day, got {x!r}")
+    return int(x)

@@ -1,0 +1,442 @@
+"""The lifting engine: an incremental structure with undo made fully dynamic.
+
+Implements [LS] Liu & Srinivas, "The Predicted-Updates Dynamic Model", COLT 2024
+(arXiv 2307.08890): the random partition tree (Def. 2), the schedule of
+predicted events (Lemma 2.1), permanent elements and the just-in-time path stack
+(Lemmas 17 and 19), handling a day with retriggers on mispredictions (Alg. 2.1)
+and doubling of an unknown horizon (App. C.4).  See ALGORITHMS.md section 3.
+
+Genericity
+----------
+The base structure is passed as *first-class numba functions*
+``b_insert(bstate, pay_i, pay_f, i) -> work``, ``b_mark(bstate) -> int`` and
+``b_undo(bstate, mark) -> work``, plus ``b_query(bstate, x, y)`` for ``run``.
+We chose arguments over a closure factory because numba caches functions that
+take dispatchers as arguments (one specialisation per base, stored on disk),
+whereas closures built at run time cannot be cached and would recompile in
+every process.
+
+Instances
+---------
+An element (edge) may live many times.  The engine works on *instances*: the
+k-th predicted insertion of an element paired with its k-th predicted deletion
+(either may be missing: day ``BIG``).  The k-th real insertion of an element
+takes its k-th instance (the in-order matching of the l1 error), or a fresh
+unpredicted instance.  Instance ``i`` is alive on days ``ins[i] .. del[i] - 1``.
+
+After day ``t`` has been handled, every event still pending lies after ``t``,
+really inserted instances have ``ins <= t`` and really deleted ones
+``del <= t``; so the state at leaf ``t`` holds exactly the present elements,
+whatever the quality of the predictions.
+
+State arrays
+------------
+``days``  int64[8, H + 2]: rows ``ROW_*`` (slots, block pointers, tree).
+``inst``  int64[cap, 8]:   columns ``I_*``.
+``elem``  int64[ecap, 2]:  columns ``E_*``.
+``stack`` int64[S, 4]:     the root-to-leaf path, columns ``S_*``.
+``meta``  int64[32]:       scalars and work counters ``M_*``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import kernel
+from . import partition_tree as _pt
+from .schedule import choose_day, find_left, find_right, occupy, release  # noqa: F401
+
+BIG = 1 << 60
+MAX_DEPTH = 1024
+
+# rows of ``days``
+ROW_SLOT_INS = 0
+ROW_SLOT_DEL = 1
+ROW_NXT_INS = 2
+ROW_NXT_DEL = 3
+ROW_PRV_INS = 4
+ROW_PRV_DEL = 5
+ROW_LEFT = 6
+ROW_RIGHT = 7
+
+# columns of ``inst``
+I_ELEM = 0
+I_INS = 1
+I_DEL = 2
+I_CINS = 3  # number of "later than predicted" moves of the insertion
+I_CDEL = 4  # same for the deletion
+I_NEXT = 5  # next instance of the same element in matching order
+I_STATUS = 6  # 0 pending, 1 present, 2 finished
+I_PDEL = 7  # the deletion day as predicted (BIG when none)
+
+PENDING = 0
+PRESENT = 1
+FINISHED = 2
+
+# columns of ``elem``
+E_HEAD = 0  # next instance to be matched by a real insertion (-1: none left)
+E_PRESENT = 1  # the present instance (-1: absent)
+
+# columns of ``stack``
+S_A = 0
+S_B = 1
+S_NODE = 2
+S_MARK = 3
+
+# entries of ``meta``
+M_H = 0  # horizon
+M_EPOCH = 1  # how many trees have been drawn
+M_SEED = 2
+M_DAY = 3  # last handled day
+M_ROOT = 4
+M_SP = 5  # stack size
+M_INVALID = 6  # stack entries deeper than this must be recomputed
+M_RNG = 7
+M_NINST = 8
+M_DETERMINISTIC = 9
+M_WINDOWS = 10  # windows entered
+M_BASE_INSERTS = 11  # elements inserted into the base structure
+M_BASE_WORK = 12  # work reported by the base (insert + undo)
+M_SCAN = 13  # candidate slots scanned
+M_RETRIGGERS = 14
+M_RETRIGGER_SUM = 15  # total size (days) of retriggered windows
+M_RETRIGGER_MAX = 16
+M_RESCHEDULES = 17
+M_DOUBLINGS = 18
+M_EARLY = 19  # events that happened earlier than scheduled
+M_UNPREDICTED = 20  # real insertions with no predicted instance
+M_ROOT_RETRIGGERS = 21  # retriggers of the whole tree (deletion never predicted in the horizon)
+META_SIZE = 32
+
+
+@kernel
+def _place(days, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
+    """Put event ``col`` (I_INS or I_DEL) of instance ``i`` near day ``p`` (not before ``lo``)."""
+    H = meta[M_H]
+    slot = days[slot_row]
+    nxt = days[slot_row + 2]
+    prv = days[slot_row + 4]
+    if p >= BIG:
+        inst[i, col] = BIG
+        return BIG
+    d = choose_day(slot, nxt, prv, H, p, lo, meta[M_DETERMINISTIC] != 0, meta, M_RNG)
+    if d <= H:
+        occupy(slot, nxt, prv, d, i)
+    inst[i, col] = d
+    return d
+
+
+@kernel
+def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def]
+    d = inst[i, col]
+    if d >= 1 and d <= meta[M_H] and days[slot_row, d] == i:
+        release(days[slot_row], days[slot_row + 2], days[slot_row + 4], d)
+
+
+@kernel
+def _retrigger(days, meta, t, tp):  # type: ignore[no-untyped-def]
+    """Invalidate the path below the smallest window containing days ``t`` and ``tp``."""
+    lo = min(t, tp)
+    hi = max(t, tp)
+    depth, size = _pt.lca(meta[M_ROOT], days[ROW_LEFT], days[ROW_RIGHT], meta[M_H], lo, hi)
+    if depth < meta[M_INVALID]:
+        meta[M_INVALID] = depth
+    meta[M_RETRIGGERS] += 1
+    meta[M_RETRIGGER_SUM] += size
+    if size > meta[M_RETRIGGER_MAX]:
+        meta[M_RETRIGGER_MAX] = size
+    if depth < 0:
+        meta[M_ROOT_RETRIGGERS] += 1
+
+
+@kernel
+def _later_ins(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
+    """The insertion of pending instance ``j`` was scheduled on day ``t`` but did not happen."""
+    c = inst[j, I_CINS]
+    _unplace(days, ROW_SLOT_INS, inst, I_INS, j, meta)
+    target = t + (1 << min(c, 50))
+    _place(days, ROW_SLOT_INS, inst, I_INS, j, target, t + 1, meta)
+    inst[j, I_CINS] = c + 1
+    meta[M_RESCHEDULES] += 1
+    # drag the deletion along if it would now precede the insertion
+    if inst[j, I_DEL] < inst[j, I_INS]:
+        _unplace(days, ROW_SLOT_DEL, inst, I_DEL, j, meta)
+        _place(days, ROW_SLOT_DEL, inst, I_DEL, j, inst[j, I_INS], inst[j, I_INS], meta)
+
+
+@kernel
+def _later_del(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
+    """The deletion of instance ``j`` was scheduled on day ``t`` but did not happen."""
+    c = inst[j, I_CDEL]
+    _unplace(days, ROW_SLOT_DEL, inst, I_DEL, j, meta)
+    target = t + (1 << min(c, 50))
+    lo = t + 1
+    if inst[j, I_INS] > lo and inst[j, I_INS] < BIG:
+        lo = inst[j, I_INS]
+    d = _place(days, ROW_SLOT_DEL, inst, I_DEL, j, target, lo, meta)
+    inst[j, I_CDEL] = c + 1
+    meta[M_RESCHEDULES] += 1
+    if inst[j, I_STATUS] == PRESENT:
+        _retrigger(days, meta, t, d)
+
+
+@kernel
+def handle_event(days, inst, elem, meta, e, op, pdel):  # type: ignore[no-untyped-def]
+    """Steps 1 and 2 of [LS Alg. 2.1] for the real event of day ``meta[M_DAY] + 1``.
+
+    ``e`` is the element, ``op`` 1 for an insertion and 0 for a deletion, ``pdel``
+    a predicted deletion day for an insertion (0: none given).  For an
+    insertion the caller must have room for one more instance.  Returns the
+    instance touched.  The caller guarantees validity (no duplicate insert, no
+    absent delete) and that the day is within the horizon.
+    """
+    t = meta[M_DAY] + 1
+    meta[M_DAY] = t
+    if op == 1:
+        i = elem[e, E_HEAD]
+        if i < 0:
+            i = meta[M_NINST]
+            meta[M_NINST] = i + 1
+            inst[i, I_ELEM] = e
+            inst[i, I_INS] = BIG
+            inst[i, I_DEL] = BIG
+            inst[i, I_CINS] = 0
+            inst[i, I_CDEL] = 0
+            inst[i, I_NEXT] = -1
+            inst[i, I_PDEL] = BIG
+            meta[M_UNPREDICTED] += 1
+        else:
+            elem[e, E_HEAD] = inst[i, I_NEXT]
+        inst[i, I_STATUS] = PRESENT
+        elem[e, E_PRESENT] = i
+        # a different predicted insertion sitting on day t did not happen
+        j = days[ROW_SLOT_INS, t]
+        if j >= 0 and j != i:
+            _later_ins(days, inst, meta, j, t)
+        if inst[i, I_INS] != t:
+            if inst[i, I_INS] > t:
+                meta[M_EARLY] += 1
+            _unplace(days, ROW_SLOT_INS, inst, I_INS, i, meta)
+            occupy(days[ROW_SLOT_INS], days[ROW_NXT_INS], days[ROW_PRV_INS], t, i)
+            inst[i, I_INS] = t
+        if pdel > 0:
+            inst[i, I_PDEL] = pdel
+            _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
+            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, pdel, t + 1, meta)
+        elif inst[i, I_DEL] <= t:
+            _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
+            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, max(inst[i, I_PDEL], t + 1), t + 1, meta)
+        # a predicted deletion sitting on day t did not happen
+        j = days[ROW_SLOT_DEL, t]
+        if j >= 0:
+            _later_del(days, inst, meta, j, t)
+        return i
+    else:
+        i = elem[e, E_PRESENT]
+        j = days[ROW_SLOT_DEL, t]
+        if j >= 0 and j != i:
+            _later_del(days, inst, meta, j, t)
+        tp = inst[i, I_DEL]
+        if tp != t:
+            meta[M_EARLY] += 1
+            _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
+            occupy(days[ROW_SLOT_DEL], days[ROW_NXT_DEL], days[ROW_PRV_DEL], t, i)
+            inst[i, I_DEL] = t
+            _retrigger(days, meta, t, tp)
+        inst[i, I_STATUS] = FINISHED
+        elem[e, E_PRESENT] = -1
+        # a predicted insertion sitting on day t did not happen
+        j = days[ROW_SLOT_INS, t]
+        if j >= 0:
+            _later_ins(days, inst, meta, j, t)
+        return i
+
+
+@kernel
+def _push(stack, meta, a, b, node, m):  # type: ignore[no-untyped-def]
+    sp = meta[M_SP]
+    stack[sp, S_A] = a
+    stack[sp, S_B] = b
+    stack[sp, S_NODE] = node
+    stack[sp, S_MARK] = m
+    meta[M_SP] = sp + 1
+    meta[M_WINDOWS] += 1
+
+
+@kernel
+def advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
+    """Step 3 of [LS Alg. 2.1]: move the path stack to the leaf of day ``meta[M_DAY]``.
+
+    Undo the windows that end before today or lie below a retriggered window,
+    then enter the windows from there down to today's leaf, inserting into the
+    base structure each window's permanent instances (found among the events
+    scheduled in its sibling [LS Lemma 17]).
+    """
+    t = meta[M_DAY]
+    if t < 1:
+        return
+    H = meta[M_H]
+    sp = meta[M_SP]
+    invalid = meta[M_INVALID]
+    while sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
+        sp -= 1
+        meta[M_BASE_WORK] += b_undo(bstate, stack[sp, S_MARK])
+    meta[M_SP] = sp
+    meta[M_INVALID] = BIG
+    left = days[ROW_LEFT]
+    right = days[ROW_RIGHT]
+    slot_ins = days[ROW_SLOT_INS]
+    slot_del = days[ROW_SLOT_DEL]
+    if sp == 0:
+        _push(stack, meta, 1, H, meta[M_ROOT], b_mark(bstate))
+        j = slot_ins[1]
+        meta[M_SCAN] += 1
+        if j >= 0 and inst[j, I_DEL] > H:
+            meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
+            meta[M_BASE_INSERTS] += 1
+        sp = 1
+    while True:
+        a = stack[sp - 1, S_A]
+        b = stack[sp - 1, S_B]
+        if a == b:
+            break
+        d = stack[sp - 1, S_NODE]
+        m = b_mark(bstate)
+        if t <= d:
+            # left child [a, d]: permanent iff deleted inside [d+1, b] and inserted by day a
+            _push(stack, meta, a, d, left[d], m)
+            meta[M_SCAN] += b - d
+            for s in range(d + 1, b + 1):
+                j = slot_del[s]
+                if j >= 0 and inst[j, I_INS] <= a:
+                    meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
+                    meta[M_BASE_INSERTS] += 1
+        else:
+            # right child [d+1, b]: permanent iff inserted inside [a+1, d+1] and alive past b
+            _push(stack, meta, d + 1, b, right[d], m)
+            meta[M_SCAN] += d + 1 - a
+            for s in range(a + 1, d + 2):
+                j = slot_ins[s]
+                if j >= 0 and inst[j, I_DEL] > b:
+                    meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
+                    meta[M_BASE_INSERTS] += 1
+        sp += 1
+
+
+@kernel
+def reset_path(stack, meta, bstate, b_undo):  # type: ignore[no-untyped-def]
+    """Undo the whole path (the base returns to its empty state)."""
+    if meta[M_SP] > 0:
+        meta[M_BASE_WORK] += b_undo(bstate, stack[0, S_MARK])
+    meta[M_SP] = 0
+    meta[M_INVALID] = BIG
+
+
+@kernel
+def new_horizon(days, inst, meta, tree_scratch):  # type: ignore[no-untyped-def]
+    """Fill a fresh ``days`` array for horizon ``meta[M_H]``: draw a new tree, re-place every event.
+
+    Events on days up to the old horizon keep their day; overflow events are
+    placed at the nearest free day at or after the day they wanted.  The caller
+    resets the path first.
+    """
+    H = meta[M_H]
+    for r in range(6):
+        for d in range(H + 2):
+            days[r, d] = -1 if r < 2 else d
+    meta[M_EPOCH] += 1
+    meta[M_ROOT] = _pt.build(H, meta[M_SEED], meta[M_EPOCH], days[ROW_LEFT], days[ROW_RIGHT], tree_scratch)
+    n = meta[M_NINST]
+    # pass 1: events with a unique day already (past events and in-horizon pending ones)
+    old_h = meta[M_DAY]  # lower bound: every real event is on a day <= today
+    for i in range(n):
+        for col, row in ((I_INS, ROW_SLOT_INS), (I_DEL, ROW_SLOT_DEL)):
+            d = inst[i, col]
+            if d <= H and days[row, d] < 0:
+                occupy(days[row], days[row + 2], days[row + 4], d, i)
+            elif d < BIG and d <= H:
+                inst[i, col] = -d  # conflict: mark for pass 2
+    # pass 2: conflicting events and overflow that now fits
+    for i in range(n):
+        for col, row in ((I_INS, ROW_SLOT_INS), (I_DEL, ROW_SLOT_DEL)):
+            d = inst[i, col]
+            if d < 0:
+                d = -d
+                inst[i, col] = d
+                lo = max(old_h + 1, 1)
+                _place(days, row, inst, col, i, d, lo, meta)
+    return old_h
+
+
+@kernel
+def initial_schedule(days, inst, meta, order_col, order_idx):  # type: ignore[no-untyped-def]
+    """Place the predicted events of instances ``0..ninst-1`` (in the given order).
+
+    ``order_col[k]`` is I_INS or I_DEL and ``order_idx[k]`` the instance of the
+    k-th event to place; each event's wanted day is its current value in
+    ``inst``.  Then one scan moves a deletion that landed before its insertion to
+    the nearest free day at or after the insertion (the fix-up of ALGORITHMS.md 3.2).
+    """
+    lo = meta[M_DAY] + 1
+    for k in range(order_col.shape[0]):
+        col = order_col[k]
+        i = order_idx[k]
+        p = inst[i, col]
+        if p >= BIG:
+            continue
+        row = ROW_SLOT_INS if col == I_INS else ROW_SLOT_DEL
+        _place(days, row, inst, col, i, p, lo, meta)
+    for i in range(meta[M_NINST]):
+        if inst[i, I_DEL] < inst[i, I_INS] and inst[i, I_INS] < BIG:
+            _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
+            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
+
+
+@kernel
+def run_days(days, inst, elem, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, b_query,
+             ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0):  # type: ignore[no-untyped-def]
+    """Handle events ``start..`` of a batch until it ends or the horizon is reached.
+
+    ``queries`` rows are (batch day, x, y); batch day ``k`` is absolute day
+    ``day0 + k``.  Answers go to ``out``.  Returns ``(next event, next query)``.
+    """
+    n_ev = ev_elem.shape[0]
+    q = queries.shape[0]
+    k = start
+    # queries about the state before the first event handled in this call
+    while qpos < q and day0 + queries[qpos, 0] <= meta[M_DAY]:
+        out[qpos] = b_query(bstate, queries[qpos, 1], queries[qpos, 2])
+        qpos += 1
+    while k < n_ev:
+        if meta[M_DAY] + 1 > meta[M_H]:
+            break
+        i = handle_event(days, inst, elem, meta, ev_elem[k], ev_op[k], ev_pdel[k])
+        if ev_op[k] == 1:
+            pay_i[i, 0] = ev_u[k]
+            pay_i[i, 1] = ev_v[k]
+            pay_f[i] = ev_w[k]
+        advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo)
+        k += 1
+        while qpos < q and day0 + queries[qpos, 0] <= meta[M_DAY]:
+            out[qpos] = b_query(bstate, queries[qpos, 1], queries[qpos, 2])
+            qpos += 1
+    return k, qpos
+
+
+@kernel
+def first_invalid(present, ev_elem, ev_op):  # type: ignore[no-untyped-def]
+    """Index of the first insert of a present element or delete of an absent one (-1: none).
+
+    ``present`` is a scratch copy of the presence flags; it is modified.
+    """
+    for k in range(ev_elem.shape[0]):
+        e = ev_elem[k]
+        if ev_op[k] == 1:
+            if present[e]:
+                return k
+            present[e] = True
+        else:
+            if not present[e]:
+                return k
+            present[e] = False
+    return -1
