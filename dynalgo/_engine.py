@@ -91,8 +91,9 @@ def _grow_rows(a: NDArray[Any], need: int, fill: int | float) -> NDArray[Any]:
     if a.shape[0] >= need:
         return a
     cap = max(need, 2 * a.shape[0], 16)
-    out = np.full((cap,) + a.shape[1:], fill, dtype=a.dtype)
+    out = np.empty((cap,) + a.shape[1:], dtype=a.dtype)
     out[: a.shape[0]] = a
+    out[a.shape[0] :] = fill
     return out
 
 
@@ -135,27 +136,14 @@ class LiftingEngine:
         self.meta[_k.M_INVALID] = _k.BIG
         self.meta[_k.M_EPOCH] = -1
         self.stack = np.zeros((_k.MAX_DEPTH, 4), dtype=np.int64)
-        # instances from predictions: k-th predicted insertion of an element with its k-th deletion
-        inst, head = _instances_from_predictions(n_elements, pred_elem, pred_op, pred_day)
-        self.inst = inst
+        m = int(pred_elem.shape[0])
+        self.inst = np.zeros((max(m, 16), 8), dtype=np.int64)
         self.elem = np.full((max(n_elements, 16), 2), -1, dtype=np.int64)
-        self.elem[:n_elements, _k.E_HEAD] = head
-        self.pay_i = np.zeros((max(inst.shape[0], 16), 2), dtype=np.int64)
-        self.pay_f = np.zeros(max(inst.shape[0], 16), dtype=np.float64)
-        self.inst = _grow_rows(self.inst, 16, 0)
-        horizon = max(_INITIAL_HORIZON, int(pred_day.max()) if pred_day.size else 0)
+        horizon = max(_INITIAL_HORIZON, int(pred_day.max()) if m else 0)
         self._set_horizon(horizon)  # with no instances yet: the tree and empty slots
-        # initial schedule, events in order of predicted day
-        n_inst = int(inst.shape[0])
-        self.meta[_k.M_NINST] = n_inst
-        ins = self.inst[:n_inst, _k.I_INS]
-        dele = self.inst[:n_inst, _k.I_DEL]
-        wanted = np.concatenate([ins, dele])
-        cols = np.concatenate([np.full(n_inst, _k.I_INS), np.full(n_inst, _k.I_DEL)]).astype(np.int64)
-        idx = np.concatenate([np.arange(n_inst), np.arange(n_inst)]).astype(np.int64)
-        order = np.argsort(wanted, kind="stable")
-        keep = wanted[order] < _k.BIG
-        _k.initial_schedule(self.days, self.inst, self.meta, cols[order][keep], idx[order][keep])
+        order = np.argsort(pred_day, kind="stable")
+        _k.initial_schedule(self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.meta,
+                            pred_elem, pred_op, pred_day, order)
         self.meta[_k.M_DOUBLINGS] = 0
 
     # ---------------------------------------------------------------------------------------
@@ -165,9 +153,13 @@ class LiftingEngine:
             _k.reset_path(self.stack, self.meta, self.bstate, self.base.undo_to)
             self.meta[_k.M_DOUBLINGS] += 1
         self.meta[_k.M_H] = horizon
-        self.days = np.empty((8, horizon + 2), dtype=np.int64)
+        old_i = getattr(self, "spay_i", np.zeros((2, 0, 2), dtype=np.int64))
+        old_f = getattr(self, "spay_f", np.zeros((2, 0), dtype=np.float64))
+        self.days = np.empty((_k.N_ROWS, horizon + 2), dtype=np.int64)
+        self.spay_i = np.zeros((2, horizon + 2, 2), dtype=np.int64)
+        self.spay_f = np.zeros((2, horizon + 2), dtype=np.float64)
         scratch = np.empty(horizon + 1, dtype=np.int64)
-        _k.new_horizon(self.days, self.inst, self.meta, scratch)
+        _k.new_horizon(self.days, self.spay_i, self.spay_f, old_i, old_f, self.inst, self.meta, scratch)
 
     def _grow_horizon(self) -> None:
         h = int(self.meta[_k.M_H])
@@ -175,13 +167,12 @@ class LiftingEngine:
             h *= 2
         self._set_horizon(2 * int(self.meta[_k.M_H]) if h == int(self.meta[_k.M_H]) else h)
 
-    def reserve(self, n_elements: int, new_instances: int) -> None:
-        """Make room for ``n_elements`` element ids and ``new_instances`` more instances."""
+    def reserve(self, n_elements: int, new_instances: int = 0) -> None:
+        """Make room for ``n_elements`` element ids and ``new_instances`` more instances
+        (``run`` also grows the instance table by itself when it fills up)."""
         self.elem = _grow_rows(self.elem, n_elements, -1)
         need = int(self.meta[_k.M_NINST]) + new_instances
         self.inst = _grow_rows(self.inst, need, 0)
-        self.pay_i = _grow_rows(self.pay_i, need, 0)
-        self.pay_f = _grow_rows(self.pay_f, need, 0.0)
 
     @property
     def day(self) -> int:
@@ -215,7 +206,7 @@ class LiftingEngine:
         while True:
             stop = n if chunk <= 0 else min(n, k + chunk)
             k2, qpos = _k.run_days(
-                self.days, self.inst, self.elem, self.stack, self.meta, self.pay_i, self.pay_f,
+                self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.stack, self.meta,
                 self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
                 ev_elem[:stop], ev_op[:stop], ev_u[:stop], ev_v[:stop], ev_w[:stop], ev_pdel[:stop],
                 k, queries, qpos, out, day0,
@@ -227,10 +218,12 @@ class LiftingEngine:
                 break
             if self.day + 1 > int(self.meta[_k.M_H]):
                 self._grow_horizon()
+            elif k2 < stop:  # out of instance rows
+                self.inst = _grow_rows(self.inst, int(self.meta[_k.M_NINST]) + 1, 0)
         # queries about the final state
         if qpos < queries.shape[0]:
             _k.run_days(
-                self.days, self.inst, self.elem, self.stack, self.meta, self.pay_i, self.pay_f,
+                self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.stack, self.meta,
                 self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
                 ev_elem[:0], ev_op[:0], ev_u[:0], ev_v[:0], ev_w[:0], ev_pdel[:0],
                 0, queries, qpos, out, day0,
@@ -281,6 +274,17 @@ class LiftingEngine:
             inside = (d >= 1) & (d <= H)
             assert np.all(slot[d[inside]] == np.flatnonzero(inside)), "an event inside the horizon is not in its slot"
             assert np.all((d >= 1)), "event day below 1"
+        part_ins, part_del = days[_k.ROW_PART_INS, 1 : H + 1], days[_k.ROW_PART_DEL, 1 : H + 1]
+        si, sd = days[_k.ROW_SLOT_INS, 1 : H + 1], days[_k.ROW_SLOT_DEL, 1 : H + 1]
+        assert np.all(part_ins[si < 0] == -1) and np.all(part_del[sd < 0] == _k.BIG), "partner of an empty slot"
+        assert np.array_equal(part_ins[si >= 0], inst[si[si >= 0], _k.I_DEL]), "insertion partner out of date"
+        assert np.array_equal(part_del[sd >= 0], inst[sd[sd >= 0], _k.I_INS]), "deletion partner out of date"
+        real = (sd >= 0)
+        real[real] = inst[sd[real], _k.I_STATUS] != _k.PENDING
+        dd = np.flatnonzero(real) + 1
+        src = inst[days[_k.ROW_SLOT_DEL, dd], _k.I_INS]
+        assert np.array_equal(self.spay_i[1, dd], self.spay_i[0, src]), "deletion slot payload out of date"
+        assert np.array_equal(self.spay_f[1, dd], self.spay_f[0, src]), "deletion slot payload out of date"
         st = inst[:, _k.I_STATUS]
         ins, dele = inst[:, _k.I_INS], inst[:, _k.I_DEL]
         pres = st == _k.PRESENT
@@ -307,43 +311,3 @@ class LiftingEngine:
                 else:
                     assert (st_[k, _k.S_A], st_[k, _k.S_B]) == (d + 1, b) and st_[k, _k.S_NODE] == days[_k.ROW_RIGHT, d]
             assert np.all(np.diff(st_[:, _k.S_MARK]) >= 0), "undo marks must not decrease along the path"
-
-
-def _instances_from_predictions(
-    n_elements: int, pred_elem: NDArray[np.int64], pred_op: NDArray[np.int64], pred_day: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Pair each element's k-th predicted insertion with its k-th predicted deletion."""
-    head = np.full(n_elements, -1, dtype=np.int64)
-    m = pred_elem.shape[0]
-    if m == 0:
-        return np.zeros((0, 8), dtype=np.int64), head
-    order = np.lexsort((pred_day, pred_op, pred_elem))
-    e = pred_elem[order]
-    o = pred_op[order]
-    d = pred_day[order]
-    grp = e * 2 + o
-    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
-    sizes = np.diff(np.r_[starts, m])
-    rank = np.arange(m) - np.repeat(starts, sizes)
-    per_elem = np.zeros(n_elements, dtype=np.int64)
-    np.maximum.at(per_elem, e, rank + 1)
-    base = np.concatenate([[0], np.cumsum(per_elem)[:-1]])
-    n_inst = int(per_elem.sum())
-    inst = np.zeros((n_inst, 8), dtype=np.int64)
-    inst[:, _k.I_INS] = _k.BIG
-    inst[:, _k.I_DEL] = _k.BIG
-    inst[:, _k.I_PDEL] = _k.BIG
-    owner = np.repeat(np.arange(n_elements), per_elem)
-    inst[:, _k.I_ELEM] = owner
-    idx = base[e] + rank
-    isins = o == 1
-    inst[idx[isins], _k.I_INS] = d[isins]
-    inst[idx[~isins], _k.I_DEL] = d[~isins]
-    inst[idx[~isins], _k.I_PDEL] = d[~isins]
-    nxt = np.arange(1, n_inst + 1, dtype=np.int64)
-    last = base + per_elem - 1
-    nxt[last[per_elem > 0]] = -1
-    inst[:, _k.I_NEXT] = nxt
-    has = per_elem > 0
-    head[has] = base[has]
-    return inst, head

@@ -8,11 +8,13 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from predictors import PredictionArrays
 from structures import dsu as _dsu
 from structures import engine as _k
 
 from . import _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
+from ._registry import Registry
 from .errors import DuplicateElementError, InvalidInputError, MissingElementError, PredictionError
 from .updates import Op, Predictions, UpdateBatch, as_queries
 
@@ -34,9 +36,9 @@ class DynamicConnectivity:
     ----------
     n : int
         Number of vertices.
-    predictions : Predictions, optional
+    predictions : Predictions or PredictionArrays, optional
         Predicted insertions and deletions with their days (the predicted-updates
-        model).  Days are absolute: day 1 is this structure's first update.
+        model), e.g. from :func:`predictors.exact` or :func:`predictors.perturbed`.  Days are absolute: day 1 is this structure's first update.
     seed : int, default 0
         Seed of the random partition tree and of the randomized schedule.
     deterministic_schedule : bool, default False
@@ -90,23 +92,19 @@ class DynamicConnectivity:
     def __init__(
         self,
         n: int,
-        predictions: Predictions | None = None,
+        predictions: Predictions | PredictionArrays | None = None,
         *,
         seed: int = 0,
         deterministic_schedule: bool = False,
     ) -> None:
         self._n = _validate.vertex_count(n)
-        self._eid: dict[int, int] = {}
-        self._ekey: list[int] = []
-        if predictions is None:
-            predictions = Predictions.empty()
-        if not isinstance(predictions, Predictions):
-            raise PredictionError(f"predictions must be a dynalgo.Predictions, got {type(predictions).__name__}")
+        self._reg = Registry()
+        predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
-        pe = self._element_ids(predictions.u, predictions.v, commit=True)
+        pe = self._reg.assign(self._keys(predictions.u, predictions.v))
         self._dsu = _dsu.make(self._n)
         self._engine = LiftingEngine(
-            _BASE, tuple(self._dsu), len(self._ekey), pe,
+            _BASE, tuple(self._dsu), self._reg.size, pe,
             predictions.op.astype(np.int64), predictions.day.astype(np.int64),
             seed=seed, deterministic=deterministic_schedule,
         )
@@ -115,25 +113,8 @@ class DynamicConnectivity:
     def _key(self, u: int, v: int) -> int:
         return min(u, v) * self._n + max(u, v)
 
-    def _element_ids(self, u: NDArray[np.int64], v: NDArray[np.int64], *, commit: bool) -> NDArray[np.int64]:
-        """Element id of each edge; unknown edges get fresh ids (registered only if ``commit``)."""
-        if u.size == 0:
-            return np.zeros(0, dtype=np.int64)
-        keys = np.minimum(u, v) * self._n + np.maximum(u, v)
-        uniq, inv = np.unique(keys, return_inverse=True)
-        get = self._eid.get
-        ids = np.fromiter((get(k, -1) for k in uniq.tolist()), dtype=np.int64, count=uniq.size)
-        new = ids < 0
-        n_new = int(new.sum())
-        ids[new] = np.arange(len(self._ekey), len(self._ekey) + n_new)
-        if commit and n_new:
-            newkeys = uniq[new].tolist()
-            self._eid.update(zip(newkeys, ids[new].tolist()))
-            self._ekey.extend(newkeys)
-        return ids[inv.reshape(-1)]
-
-    def _commit_ids(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
-        return self._element_ids(u, v, commit=True)
+    def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
+        return np.minimum(u, v) * self._n + np.maximum(u, v)
 
     # properties ---------------------------------------------------------------------
     @property
@@ -154,7 +135,7 @@ class DynamicConnectivity:
     @property
     def num_edges(self) -> int:
         """Number of present edges."""
-        return int(np.count_nonzero(self._engine.elem[: len(self._ekey), _k.E_PRESENT] >= 0))
+        return int(np.count_nonzero(self._engine.elem[: self._reg.size, _k.E_PRESENT] >= 0))
 
     @property
     def stats(self) -> EngineStats:
@@ -166,7 +147,7 @@ class DynamicConnectivity:
         """Whether the edge ``{u, v}`` is present."""
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        e = self._eid.get(self._key(u, v), -1)
+        e = self._reg.get(self._key(u, v))
         return e >= 0 and self._engine.present_instance(e) >= 0
 
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:
@@ -193,14 +174,12 @@ class DynamicConnectivity:
         v = _validate.vertex(v, self._n, "v")
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
         key = self._key(u, v)
-        e = self._eid.get(key, -1)
+        e = self._reg.get(key)
         if e >= 0 and self._engine.present_instance(e) >= 0:
             raise DuplicateElementError(f"edge ({u}, {v}) is already present; delete it first")
         if e < 0:
-            e = len(self._ekey)
-            self._eid[key] = e
-            self._ekey.append(key)
-        self._engine.reserve(len(self._ekey), 1)
+            e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
+        self._engine.reserve(self._reg.size, 1)
         self._engine.step(e, int(Op.INSERT), u, v, 1.0, pdel)
 
     def delete(self, u: int, v: int) -> None:
@@ -215,10 +194,9 @@ class DynamicConnectivity:
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        e = self._eid.get(self._key(u, v), -1)
+        e = self._reg.get(self._key(u, v))
         if e < 0 or self._engine.present_instance(e) < 0:
             raise MissingElementError(f"edge ({u}, {v}) is not present, so it cannot be deleted")
-        self._engine.reserve(len(self._ekey), 0)
         self._engine.step(e, int(Op.DELETE), u, v, 1.0, 0)
 
     def connected(self, u: int, v: int) -> bool:
@@ -281,20 +259,18 @@ class DynamicConnectivity:
             if T and int(pd.min()) < 0:
                 raise PredictionError("predicted_deletions must be >= 0 (0 means no prediction)")
             pdel = np.where(pd > 0, pd.astype(np.int64) + day0, 0)
-        ids = self._element_ids(u, v, commit=False)
-        n_el = max(len(self._ekey), int(ids.max()) + 1 if T else 0)
-        present = np.zeros(n_el, dtype=np.bool_)
-        known = min(len(self._ekey), self._engine.elem.shape[0])
+        known = self._reg.size
+        ids = self._reg.assign(self._keys(u, v))
+        present = np.zeros(self._reg.size, dtype=np.bool_)
         present[:known] = self._engine.elem[:known, _k.E_PRESENT] >= 0
         bad = int(_k.first_invalid(present, ids, op))
         if bad >= 0:
+            self._reg.rollback()
             a, b = int(u[bad]), int(v[bad])
             if op[bad] == Op.INSERT:
                 raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
             raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
-        ids = self._commit_ids(u, v)
-        n_ins = int(np.count_nonzero(op == Op.INSERT))
-        self._engine.reserve(len(self._ekey), n_ins)
+        self._engine.reserve(self._reg.size)
         out = np.zeros(q.shape[0], dtype=np.bool_)
         w = np.ones(T, dtype=np.float64)
         if progress and T:
@@ -309,9 +285,9 @@ class DynamicConnectivity:
     # interop ------------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:
         """The present edges as an ``(m, 2)`` array of ``(min, max)`` endpoints."""
-        ne = len(self._ekey)
+        ne = self._reg.size
         pres = np.flatnonzero(self._engine.elem[:ne, _k.E_PRESENT] >= 0)
-        keys = np.asarray(self._ekey, dtype=np.int64)[pres] if ne else np.zeros(0, dtype=np.int64)
+        keys = self._reg.keys[pres]
         return np.stack([keys // self._n, keys % self._n], axis=1) if keys.size else np.zeros((0, 2), np.int64)
 
     def to_networkx(self) -> "nx.Graph[int]":
@@ -347,6 +323,7 @@ class DynamicConnectivity:
         """Assert every invariant: engine, union-find, and that the union-find's
         components are exactly those of the present edges."""
         self._engine.check()
+        self._reg.check()
         _dsu.check(self._dsu)
         ref = _dsu.make(self._n)
         st = tuple(ref)

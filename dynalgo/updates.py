@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Any, Iterable, Iterator, Sequence, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -302,7 +302,22 @@ class Predictions:
 
     @classmethod
     def empty(cls) -> "Predictions":
+        """No predictions at all."""
         return cls(np.empty(0, dtype=PREDICTION_DTYPE))
+
+    @classmethod
+    def coerce(cls, x: "Predictions | Any | None") -> "Predictions":
+        """Accept ``Predictions``, ``None`` (no predictions) or anything with
+        ``op``, ``u``, ``v``, ``day`` arrays (e.g. what :mod:`predictors` returns)."""
+        if x is None:
+            return cls.empty()
+        if isinstance(x, Predictions):
+            return x
+        if all(hasattr(x, a) for a in ("op", "u", "v", "day")):
+            return cls.from_arrays(x.op, x.u, x.v, x.day)
+        raise PredictionError(
+            f"predictions must be dynalgo.Predictions or have op/u/v/day arrays, got {type(x).__name__}"
+        )
 
     @property
     def op(self) -> NDArray[np.int8]:

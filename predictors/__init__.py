@@ -2,22 +2,22 @@
 
 This package is independent of :mod:`dynalgo` (imports point one way:
 ``dynalgo -> predictors``).  Functions take duck-typed update sequences (objects
-with integer arrays ``op``, ``u``, ``v``) and return plain tuples of numpy
-arrays ``(op, u, v, day)``; wrap them with
-``dynalgo.updates.Predictions.from_arrays(*t)``.
+with integer arrays ``op``, ``u``, ``v``) and return :class:`PredictionArrays`
+named tuples ``(op, u, v, day)``, which every dynalgo structure accepts as
+predictions.
 
 Examples
 --------
 >>> from types import SimpleNamespace
 >>> from predictors import exact, l1_error
 >>> b = SimpleNamespace(op=[1, 0], u=[0, 0], v=[1, 1])
->>> l1_error(*exact(b), b.op, b.u, b.v)
+>>> l1_error(exact(b), b)
 0
 """
 
 from __future__ import annotations
 
-from .basic import EventSequence, PredictionArrays, exact, garbage, l1_error, perturbed
+from .basic import EventSequence, PredictionArrays, exact, garbage, l1_error, l1_error_arrays, perturbed
 
 __all__ = [
     "EventSequence",
@@ -26,4 +26,5 @@ __all__ = [
     "perturbed",
     "garbage",
     "l1_error",
+    "l1_error_arrays",
 ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,10 +38,16 @@ __all__ = [
     "perturbed",
     "garbage",
     "l1_error",
+    "l1_error_arrays",
 ]
 
-#: Predicted events as parallel arrays ``(op, u, v, day)``.
-PredictionArrays = tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+class PredictionArrays(NamedTuple):
+    """Predicted events as parallel arrays; ``dynalgo.Predictions`` accepts it directly."""
+
+    op: NDArray[np.int8]
+    u: NDArray[np.int64]
+    v: NDArray[np.int64]
+    day: NDArray[np.int64]
 
 _INSERT = 1
 _DELETE = 0
@@ -175,7 +181,7 @@ def exact(batch: EventSequence, first_day: int = 1) -> PredictionArrays:
     op, u, v = _events(batch)
     d0 = _first_day(first_day)
     day = np.arange(d0, d0 + op.size, dtype=np.int64)
-    return op, u, v, day
+    return PredictionArrays(op, u, v, day)
 
 
 def perturbed(
@@ -263,7 +269,7 @@ def perturbed(
     keep = rng.random(n) >= float(drop)
     day = np.arange(d0, d0 + n, dtype=np.int64) + np.rint(noise).astype(np.int64)
     np.maximum(day, 1, out=day)
-    return op[keep], u[keep], v[keep], day[keep]
+    return PredictionArrays(op[keep], u[keep], v[keep], day[keep])
 
 
 def garbage(batch: EventSequence, *, seed: int = 0, first_day: int = 1) -> PredictionArrays:
@@ -323,7 +329,7 @@ def garbage(batch: EventSequence, *, seed: int = 0, first_day: int = 1) -> Predi
     n = op.size
     rng = np.random.default_rng(seed)
     day = rng.integers(d0, d0 + n, size=n, dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
-    return op, u, v, day
+    return PredictionArrays(op, u, v, day)
 
 
 # ---------------------------------------------------------------------------------
@@ -406,7 +412,7 @@ def _groups(sorted_keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[
     return sorted_keys[starts], starts, counts
 
 
-def l1_error(
+def l1_error_arrays(
     pred_op: ArrayLike,
     pred_u: ArrayLike,
     pred_v: ArrayLike,
@@ -481,21 +487,21 @@ def l1_error(
     Real: insert {0,1} on day 1, insert {1,2} on day 2, delete {0,1} on day 3.
 
     >>> op, u, v = [1, 1, 0], [0, 1, 0], [1, 2, 1]
-    >>> l1_error(op, u, v, [1, 2, 3], op, u, v)
+    >>> l1_error_arrays(op, u, v, [1, 2, 3], op, u, v)
     0
 
     The deletion predicted three days late costs 3; the same edge written
     ``(1, 0)`` is the same element.
 
-    >>> l1_error([1, 1, 0], [0, 1, 1], [1, 2, 0], [1, 2, 6], op, u, v)
+    >>> l1_error_arrays([1, 1, 0], [0, 1, 1], [1, 2, 0], [1, 2, 6], op, u, v)
     3
 
     An unpredicted event costs ``T`` (here the number of real events, 3) and so
     does a prediction that never happens.
 
-    >>> l1_error([1, 1], [0, 1], [1, 2], [1, 2], op, u, v)
+    >>> l1_error_arrays([1, 1], [0, 1], [1, 2], [1, 2], op, u, v)
     3
-    >>> l1_error([1, 1, 0, 1], [0, 1, 0, 5], [1, 2, 1, 6], [1, 2, 3, 2], op, u, v, horizon=10)
+    >>> l1_error_arrays([1, 1, 0, 1], [0, 1, 0, 5], [1, 2, 1, 6], [1, 2, 3, 2], op, u, v, horizon=10)
     10
     """
     p_op = _op_array(pred_op, "pred_op")
@@ -551,3 +557,45 @@ def l1_error(
     r_rows = order_r[np.repeat(gr_start[pos], k) + within]
     dist = int(np.abs(p_day[p_rows] - (r_rows + d0)).sum())
     return dist + (m + n - 2 * matched) * t
+
+
+class _PredictedEvents(Protocol):
+    @property
+    def op(self) -> ArrayLike: ...
+    @property
+    def u(self) -> ArrayLike: ...
+    @property
+    def v(self) -> ArrayLike: ...
+    @property
+    def day(self) -> ArrayLike: ...
+
+
+def l1_error(
+    predictions: _PredictedEvents,
+    batch: EventSequence,
+    *,
+    first_day: int = 1,
+    horizon: int | None = None,
+    directed: bool = False,
+) -> int:
+    """The l1 error of ``predictions`` against the real sequence ``batch``.
+
+    ``predictions`` is anything with ``op``, ``u``, ``v``, ``day`` arrays
+    (``dynalgo.Predictions`` or the tuples returned here); ``batch`` anything
+    with ``op``, ``u``, ``v`` (``dynalgo.UpdateBatch``), its row ``i`` being day
+    ``first_day + i``.  See :func:`l1_error_arrays` for the definition.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> b = SimpleNamespace(op=[1, 1, 0], u=[0, 1, 0], v=[1, 2, 1])
+    >>> l1_error(perturbed(b, 0.0), b)
+    0
+    >>> l1_error(PredictionArrays(*[np.asarray(x) for x in ([1, 1, 0], [0, 1, 0], [1, 2, 1], [1, 2, 5])]), b)
+    2
+    """
+    return l1_error_arrays(
+        predictions.op, predictions.u, predictions.v, predictions.day,
+        batch.op, batch.u, batch.v,
+        first_day=first_day, horizon=horizon, directed=directed,
+    )

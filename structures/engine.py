@@ -31,7 +31,12 @@ whatever the quality of the predictions.
 
 State arrays
 ------------
-``days``  int64[8, H + 2]: rows ``ROW_*`` (slots, block pointers, tree).
+``days``  int64[10, H + 2]: rows ``ROW_*`` (slots, block pointers, tree, partners).
+``spay_i`` int64[2, H + 2, 2], ``spay_f`` float64[2, H + 2]: the payload (e.g. the
+          edge) of the instance in each insertion slot (``[0]``) and deletion slot
+          (``[1]``), written when the instance is really inserted.  Keeping
+          payloads and partner days next to the slots makes the scan for
+          permanent elements a sequential pass over a few rows.
 ``inst``  int64[cap, 8]:   columns ``I_*``.
 ``elem``  int64[ecap, 2]:  columns ``E_*``.
 ``stack`` int64[S, 4]:     the root-to-leaf path, columns ``S_*``.
@@ -58,6 +63,9 @@ ROW_PRV_INS = 4
 ROW_PRV_DEL = 5
 ROW_LEFT = 6
 ROW_RIGHT = 7
+ROW_PART_INS = 8  # deletion day of the instance in the insertion slot (-1: empty slot)
+ROW_PART_DEL = 9  # insertion day of the instance in the deletion slot (BIG: empty slot)
+N_ROWS = 10
 
 # columns of ``inst``
 I_ELEM = 0
@@ -110,27 +118,57 @@ META_SIZE = 32
 
 
 @kernel
-def _place(days, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
+def _sync(days, spay_i, spay_f, inst, i, H):  # type: ignore[no-untyped-def]
+    """Refresh the partner days (and the deletion slot's payload) of instance ``i``."""
+    ins = inst[i, I_INS]
+    dl = inst[i, I_DEL]
+    if ins >= 1 and ins <= H and days[ROW_SLOT_INS, ins] == i:
+        days[ROW_PART_INS, ins] = dl
+    if dl >= 1 and dl <= H and days[ROW_SLOT_DEL, dl] == i:
+        days[ROW_PART_DEL, dl] = ins
+        if inst[i, I_STATUS] != PENDING:
+            spay_i[1, dl, 0] = spay_i[0, ins, 0]
+            spay_i[1, dl, 1] = spay_i[0, ins, 1]
+            spay_f[1, dl] = spay_f[0, ins]
+
+
+@kernel
+def _place(days, spay_i, spay_f, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
     """Put event ``col`` (I_INS or I_DEL) of instance ``i`` near day ``p`` (not before ``lo``)."""
     H = meta[M_H]
-    slot = days[slot_row]
-    nxt = days[slot_row + 2]
-    prv = days[slot_row + 4]
     if p >= BIG:
         inst[i, col] = BIG
-        return BIG
-    d = choose_day(slot, nxt, prv, H, p, lo, meta[M_DETERMINISTIC] != 0, meta, M_RNG)
-    if d <= H:
-        occupy(slot, nxt, prv, d, i)
-    inst[i, col] = d
-    return d
+    else:
+        slot = days[slot_row]
+        nxt = days[slot_row + 2]
+        prv = days[slot_row + 4]
+        d = choose_day(slot, nxt, prv, H, p, lo, meta[M_DETERMINISTIC] != 0, meta, M_RNG)
+        if d <= H:
+            occupy(slot, nxt, prv, d, i)
+        inst[i, col] = d
+    _sync(days, spay_i, spay_f, inst, i, H)
+    return inst[i, col]
 
 
 @kernel
 def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def]
+    """Free the slot of event ``col`` of instance ``i`` (its day is left to the caller)."""
     d = inst[i, col]
     if d >= 1 and d <= meta[M_H] and days[slot_row, d] == i:
         release(days[slot_row], days[slot_row + 2], days[slot_row + 4], d)
+        if slot_row == ROW_SLOT_INS:
+            days[ROW_PART_INS, d] = -1
+        else:
+            days[ROW_PART_DEL, d] = BIG
+
+
+@kernel
+def _put(days, spay_i, spay_f, slot_row, inst, col, i, d, meta):  # type: ignore[no-untyped-def]
+    """Move event ``col`` of instance ``i`` to the free day ``d`` (inside the horizon)."""
+    _unplace(days, slot_row, inst, col, i, meta)
+    occupy(days[slot_row], days[slot_row + 2], days[slot_row + 4], d, i)
+    inst[i, col] = d
+    _sync(days, spay_i, spay_f, inst, i, meta[M_H])
 
 
 @kernel
@@ -150,22 +188,22 @@ def _retrigger(days, meta, t, tp):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _later_ins(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
+def _later_ins(days, spay_i, spay_f, inst, meta, j, t):  # type: ignore[no-untyped-def]
     """The insertion of pending instance ``j`` was scheduled on day ``t`` but did not happen."""
     c = inst[j, I_CINS]
     _unplace(days, ROW_SLOT_INS, inst, I_INS, j, meta)
     target = t + (1 << min(c, 50))
-    _place(days, ROW_SLOT_INS, inst, I_INS, j, target, t + 1, meta)
+    _place(days, spay_i, spay_f, ROW_SLOT_INS, inst, I_INS, j, target, t + 1, meta)
     inst[j, I_CINS] = c + 1
     meta[M_RESCHEDULES] += 1
     # drag the deletion along if it would now precede the insertion
     if inst[j, I_DEL] < inst[j, I_INS]:
         _unplace(days, ROW_SLOT_DEL, inst, I_DEL, j, meta)
-        _place(days, ROW_SLOT_DEL, inst, I_DEL, j, inst[j, I_INS], inst[j, I_INS], meta)
+        _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, j, inst[j, I_INS], inst[j, I_INS], meta)
 
 
 @kernel
-def _later_del(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
+def _later_del(days, spay_i, spay_f, inst, meta, j, t):  # type: ignore[no-untyped-def]
     """The deletion of instance ``j`` was scheduled on day ``t`` but did not happen."""
     c = inst[j, I_CDEL]
     _unplace(days, ROW_SLOT_DEL, inst, I_DEL, j, meta)
@@ -173,7 +211,7 @@ def _later_del(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
     lo = t + 1
     if inst[j, I_INS] > lo and inst[j, I_INS] < BIG:
         lo = inst[j, I_INS]
-    d = _place(days, ROW_SLOT_DEL, inst, I_DEL, j, target, lo, meta)
+    d = _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, j, target, lo, meta)
     inst[j, I_CDEL] = c + 1
     meta[M_RESCHEDULES] += 1
     if inst[j, I_STATUS] == PRESENT:
@@ -181,17 +219,19 @@ def _later_del(days, inst, meta, j, t):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def handle_event(days, inst, elem, meta, e, op, pdel):  # type: ignore[no-untyped-def]
+def handle_event(days, spay_i, spay_f, inst, elem, meta, e, op, u, v, w, pdel):  # type: ignore[no-untyped-def]
     """Steps 1 and 2 of [LS Alg. 2.1] for the real event of day ``meta[M_DAY] + 1``.
 
-    ``e`` is the element, ``op`` 1 for an insertion and 0 for a deletion, ``pdel``
-    a predicted deletion day for an insertion (0: none given).  For an
-    insertion the caller must have room for one more instance.  Returns the
-    instance touched.  The caller guarantees validity (no duplicate insert, no
-    absent delete) and that the day is within the horizon.
+    ``e`` is the element, ``op`` 1 for an insertion and 0 for a deletion,
+    ``(u, v, w)`` the payload of an insertion, ``pdel`` a predicted deletion day
+    for an insertion (0: none given).  For an insertion the caller must have
+    room for one more instance.  Returns the instance touched.  The caller
+    guarantees validity (no duplicate insert, no absent delete) and that the day
+    is within the horizon.
     """
     t = meta[M_DAY] + 1
     meta[M_DAY] = t
+    H = meta[M_H]
     if op == 1:
         i = elem[e, E_HEAD]
         if i < 0:
@@ -212,43 +252,41 @@ def handle_event(days, inst, elem, meta, e, op, pdel):  # type: ignore[no-untype
         # a different predicted insertion sitting on day t did not happen
         j = days[ROW_SLOT_INS, t]
         if j >= 0 and j != i:
-            _later_ins(days, inst, meta, j, t)
-        if inst[i, I_INS] != t:
-            if inst[i, I_INS] > t:
-                meta[M_EARLY] += 1
-            _unplace(days, ROW_SLOT_INS, inst, I_INS, i, meta)
-            occupy(days[ROW_SLOT_INS], days[ROW_NXT_INS], days[ROW_PRV_INS], t, i)
-            inst[i, I_INS] = t
+            _later_ins(days, spay_i, spay_f, inst, meta, j, t)
+        if inst[i, I_INS] > t:
+            meta[M_EARLY] += 1
+        spay_i[0, t, 0] = u
+        spay_i[0, t, 1] = v
+        spay_f[0, t] = w
+        _put(days, spay_i, spay_f, ROW_SLOT_INS, inst, I_INS, i, t, meta)
         if pdel > 0:
             inst[i, I_PDEL] = pdel
             _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, pdel, t + 1, meta)
+            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, pdel, t + 1, meta)
         elif inst[i, I_DEL] <= t:
             _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, max(inst[i, I_PDEL], t + 1), t + 1, meta)
+            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, max(inst[i, I_PDEL], t + 1), t + 1, meta)
         # a predicted deletion sitting on day t did not happen
         j = days[ROW_SLOT_DEL, t]
         if j >= 0:
-            _later_del(days, inst, meta, j, t)
+            _later_del(days, spay_i, spay_f, inst, meta, j, t)
         return i
     else:
         i = elem[e, E_PRESENT]
         j = days[ROW_SLOT_DEL, t]
         if j >= 0 and j != i:
-            _later_del(days, inst, meta, j, t)
+            _later_del(days, spay_i, spay_f, inst, meta, j, t)
         tp = inst[i, I_DEL]
-        if tp != t:
-            meta[M_EARLY] += 1
-            _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            occupy(days[ROW_SLOT_DEL], days[ROW_NXT_DEL], days[ROW_PRV_DEL], t, i)
-            inst[i, I_DEL] = t
-            _retrigger(days, meta, t, tp)
         inst[i, I_STATUS] = FINISHED
         elem[e, E_PRESENT] = -1
+        if tp != t:
+            meta[M_EARLY] += 1
+            _put(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, t, meta)
+            _retrigger(days, meta, t, tp)
         # a predicted insertion sitting on day t did not happen
         j = days[ROW_SLOT_INS, t]
         if j >= 0:
-            _later_ins(days, inst, meta, j, t)
+            _later_ins(days, spay_i, spay_f, inst, meta, j, t)
         return i
 
 
@@ -264,13 +302,13 @@ def _push(stack, meta, a, b, node, m):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
+def advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
     """Step 3 of [LS Alg. 2.1]: move the path stack to the leaf of day ``meta[M_DAY]``.
 
     Undo the windows that end before today or lie below a retriggered window,
     then enter the windows from there down to today's leaf, inserting into the
-    base structure each window's permanent instances (found among the events
-    scheduled in its sibling [LS Lemma 17]).
+    base structure each window's permanent instances, found among the events
+    scheduled in its sibling [LS Lemma 17]: a sequential scan of one partner row.
     """
     t = meta[M_DAY]
     if t < 1:
@@ -285,15 +323,21 @@ def advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_u
     meta[M_INVALID] = BIG
     left = days[ROW_LEFT]
     right = days[ROW_RIGHT]
-    slot_ins = days[ROW_SLOT_INS]
-    slot_del = days[ROW_SLOT_DEL]
+    part_ins = days[ROW_PART_INS]
+    part_del = days[ROW_PART_DEL]
+    pi_ins = spay_i[0]
+    pf_ins = spay_f[0]
+    pi_del = spay_i[1]
+    pf_del = spay_f[1]
+    inserts = 0
+    work = 0
+    scan = 0
     if sp == 0:
         _push(stack, meta, 1, H, meta[M_ROOT], b_mark(bstate))
-        j = slot_ins[1]
-        meta[M_SCAN] += 1
-        if j >= 0 and inst[j, I_DEL] > H:
-            meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
-            meta[M_BASE_INSERTS] += 1
+        scan += 1
+        if part_ins[1] > H:
+            work += b_insert(bstate, pi_ins, pf_ins, 1)
+            inserts += 1
         sp = 1
     while True:
         a = stack[sp - 1, S_A]
@@ -305,22 +349,23 @@ def advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_u
         if t <= d:
             # left child [a, d]: permanent iff deleted inside [d+1, b] and inserted by day a
             _push(stack, meta, a, d, left[d], m)
-            meta[M_SCAN] += b - d
+            scan += b - d
             for s in range(d + 1, b + 1):
-                j = slot_del[s]
-                if j >= 0 and inst[j, I_INS] <= a:
-                    meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
-                    meta[M_BASE_INSERTS] += 1
+                if part_del[s] <= a:
+                    work += b_insert(bstate, pi_del, pf_del, s)
+                    inserts += 1
         else:
             # right child [d+1, b]: permanent iff inserted inside [a+1, d+1] and alive past b
             _push(stack, meta, d + 1, b, right[d], m)
-            meta[M_SCAN] += d + 1 - a
+            scan += d + 1 - a
             for s in range(a + 1, d + 2):
-                j = slot_ins[s]
-                if j >= 0 and inst[j, I_DEL] > b:
-                    meta[M_BASE_WORK] += b_insert(bstate, pay_i, pay_f, j)
-                    meta[M_BASE_INSERTS] += 1
+                if part_ins[s] > b:
+                    work += b_insert(bstate, pi_ins, pf_ins, s)
+                    inserts += 1
         sp += 1
+    meta[M_BASE_WORK] += work
+    meta[M_BASE_INSERTS] += inserts
+    meta[M_SCAN] += scan
 
 
 @kernel
@@ -333,69 +378,107 @@ def reset_path(stack, meta, bstate, b_undo):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def new_horizon(days, inst, meta, tree_scratch):  # type: ignore[no-untyped-def]
-    """Fill a fresh ``days`` array for horizon ``meta[M_H]``: draw a new tree, re-place every event.
+def new_horizon(days, spay_i, spay_f, old_spay_i, old_spay_f, inst, meta, tree_scratch):  # type: ignore[no-untyped-def]
+    """Fill fresh day arrays for horizon ``meta[M_H]``: draw a new tree, re-place every event.
 
-    Events on days up to the old horizon keep their day; overflow events are
-    placed at the nearest free day at or after the day they wanted.  The caller
-    resets the path first.
+    Payloads of past insertion days are copied from ``old_spay_*``.  Events with
+    a free day inside the new horizon keep it; the others (overflow, or a
+    conflict) go to the nearest free day at or after the day they wanted.  The
+    caller resets the path first.
     """
     H = meta[M_H]
-    for r in range(6):
-        for d in range(H + 2):
-            days[r, d] = -1 if r < 2 else d
+    for d in range(H + 2):
+        days[ROW_SLOT_INS, d] = -1
+        days[ROW_SLOT_DEL, d] = -1
+        for r in range(ROW_NXT_INS, ROW_PRV_DEL + 1):
+            days[r, d] = d
+        days[ROW_PART_INS, d] = -1
+        days[ROW_PART_DEL, d] = BIG
+    today = meta[M_DAY]
+    n_old = min(old_spay_f.shape[1], today + 1)
+    for d in range(n_old):
+        spay_i[0, d, 0] = old_spay_i[0, d, 0]
+        spay_i[0, d, 1] = old_spay_i[0, d, 1]
+        spay_f[0, d] = old_spay_f[0, d]
     meta[M_EPOCH] += 1
     meta[M_ROOT] = _pt.build(H, meta[M_SEED], meta[M_EPOCH], days[ROW_LEFT], days[ROW_RIGHT], tree_scratch)
     n = meta[M_NINST]
-    # pass 1: events with a unique day already (past events and in-horizon pending ones)
-    old_h = meta[M_DAY]  # lower bound: every real event is on a day <= today
+    # pass 1: events whose day is free (past events and in-horizon pending ones)
     for i in range(n):
         for col, row in ((I_INS, ROW_SLOT_INS), (I_DEL, ROW_SLOT_DEL)):
             d = inst[i, col]
             if d <= H and days[row, d] < 0:
                 occupy(days[row], days[row + 2], days[row + 4], d, i)
-            elif d < BIG and d <= H:
-                inst[i, col] = -d  # conflict: mark for pass 2
-    # pass 2: conflicting events and overflow that now fits
+            elif d <= H:
+                inst[i, col] = -d  # conflict: placed in pass 2
+    # pass 2: conflicting events
     for i in range(n):
         for col, row in ((I_INS, ROW_SLOT_INS), (I_DEL, ROW_SLOT_DEL)):
             d = inst[i, col]
             if d < 0:
-                d = -d
-                inst[i, col] = d
-                lo = max(old_h + 1, 1)
-                _place(days, row, inst, col, i, d, lo, meta)
-    return old_h
+                inst[i, col] = -d
+                _place(days, spay_i, spay_f, row, inst, col, i, -d, today + 1, meta)
+    for i in range(n):
+        _sync(days, spay_i, spay_f, inst, i, H)
 
 
 @kernel
-def initial_schedule(days, inst, meta, order_col, order_idx):  # type: ignore[no-untyped-def]
-    """Place the predicted events of instances ``0..ninst-1`` (in the given order).
+def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op, pred_day, order):  # type: ignore[no-untyped-def]
+    """Turn predicted events into instances and place them on days.
 
-    ``order_col[k]`` is I_INS or I_DEL and ``order_idx[k]`` the instance of the
-    k-th event to place; each event's wanted day is its current value in
-    ``inst``.  Then one scan moves a deletion that landed before its insertion to
-    the nearest free day at or after the insertion (the fix-up of ALGORITHMS.md 3.2).
+    Events are taken in ``order`` (by predicted day).  An element's k-th
+    predicted insertion and its k-th predicted deletion form its k-th instance;
+    instances of an element are chained in ``I_NEXT`` from ``elem[e, E_HEAD]``
+    (the order in which real insertions will claim them).  Each event goes to
+    its predicted day or, if taken, to a nearby free day (the harmonic rule of
+    :mod:`structures.schedule`).  Then one scan moves a deletion that landed
+    before its insertion to the nearest free day at or after the insertion (the
+    fix-up of ALGORITHMS.md 3.2).  The caller reserves ``len(order)`` rows of
+    ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.
     """
+    n_elem = elem.shape[0]
+    ins_cur = np.full(n_elem, -1, dtype=np.int64)
+    del_cur = np.full(n_elem, -1, dtype=np.int64)
+    tail = np.full(n_elem, -1, dtype=np.int64)
     lo = meta[M_DAY] + 1
-    for k in range(order_col.shape[0]):
-        col = order_col[k]
-        i = order_idx[k]
-        p = inst[i, col]
-        if p >= BIG:
-            continue
-        row = ROW_SLOT_INS if col == I_INS else ROW_SLOT_DEL
-        _place(days, row, inst, col, i, p, lo, meta)
+    for k in range(order.shape[0]):
+        p = order[k]
+        e = pred_elem[p]
+        cur = ins_cur[e] if pred_op[p] == 1 else del_cur[e]
+        i = elem[e, E_HEAD] if cur < 0 else inst[cur, I_NEXT]
+        if i < 0:
+            i = meta[M_NINST]
+            meta[M_NINST] = i + 1
+            inst[i, I_ELEM] = e
+            inst[i, I_INS] = BIG
+            inst[i, I_DEL] = BIG
+            inst[i, I_CINS] = 0
+            inst[i, I_CDEL] = 0
+            inst[i, I_NEXT] = -1
+            inst[i, I_STATUS] = PENDING
+            inst[i, I_PDEL] = BIG
+            if tail[e] < 0:
+                elem[e, E_HEAD] = i
+            else:
+                inst[tail[e], I_NEXT] = i
+            tail[e] = i
+        if pred_op[p] == 1:
+            ins_cur[e] = i
+            _place(days, spay_i, spay_f, ROW_SLOT_INS, inst, I_INS, i, pred_day[p], lo, meta)
+        else:
+            del_cur[e] = i
+            inst[i, I_PDEL] = pred_day[p]
+            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
     for i in range(meta[M_NINST]):
         if inst[i, I_DEL] < inst[i, I_INS] and inst[i, I_INS] < BIG:
             _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            _place(days, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
+            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
 
 
 @kernel
-def run_days(days, inst, elem, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, b_query,
+def run_days(days, spay_i, spay_f, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo, b_query,
              ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0):  # type: ignore[no-untyped-def]
-    """Handle events ``start..`` of a batch until it ends or the horizon is reached.
+    """Handle events ``start..`` of a batch until it ends, the horizon is reached or ``inst`` is full.
 
     ``queries`` rows are (batch day, x, y); batch day ``k`` is absolute day
     ``day0 + k``.  Answers go to ``out``.  Returns ``(next event, next query)``.
@@ -410,12 +493,10 @@ def run_days(days, inst, elem, stack, meta, pay_i, pay_f, bstate, b_insert, b_ma
     while k < n_ev:
         if meta[M_DAY] + 1 > meta[M_H]:
             break
-        i = handle_event(days, inst, elem, meta, ev_elem[k], ev_op[k], ev_pdel[k])
-        if ev_op[k] == 1:
-            pay_i[i, 0] = ev_u[k]
-            pay_i[i, 1] = ev_v[k]
-            pay_f[i] = ev_w[k]
-        advance(days, inst, stack, meta, pay_i, pay_f, bstate, b_insert, b_mark, b_undo)
+        if ev_op[k] == 1 and elem[ev_elem[k], E_HEAD] < 0 and meta[M_NINST] >= inst.shape[0]:
+            break  # the caller grows ``inst`` and calls again
+        handle_event(days, spay_i, spay_f, inst, elem, meta, ev_elem[k], ev_op[k], ev_u[k], ev_v[k], ev_w[k], ev_pdel[k])
+        advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo)
         k += 1
         while qpos < q and day0 + queries[qpos, 0] <= meta[M_DAY]:
             out[qpos] = b_query(bstate, queries[qpos, 1], queries[qpos, 2])

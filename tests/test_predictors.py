@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import dynalgo.updates as du
 import predictors
-from predictors import PredictionArrays, exact, garbage, l1_error, perturbed
+from predictors import PredictionArrays, exact, garbage, l1_error, l1_error_arrays, perturbed
 
 # ---------------------------------------------------------------------------------
 # helpers
@@ -58,7 +58,7 @@ def l1_reference(
 
 
 def l1_of(pred: PredictionArrays, b: du.UpdateBatch, *, first_day: int = 1, horizon: int | None = None) -> int:
-    return l1_error(*pred, b.op, b.u, b.v, first_day=first_day, horizon=horizon)
+    return l1_error_arrays(*pred, b.op, b.u, b.v, first_day=first_day, horizon=horizon)
 
 
 def lists(t: PredictionArrays) -> list[list[int]]:
@@ -89,7 +89,7 @@ VS = [1, 2, 1, 3]
 def test_l1_exact_is_zero() -> None:
     b = batch(OPS, US, VS)
     assert l1_of(exact(b), b) == 0
-    assert l1_error(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS) == 0
+    assert l1_error_arrays(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS) == 0
 
 
 def test_l1_exact_with_first_day() -> None:
@@ -100,38 +100,38 @@ def test_l1_exact_with_first_day() -> None:
 
 
 def test_l1_one_day_shifted_by_three() -> None:
-    assert l1_error(OPS, US, VS, [1, 5, 3, 4], OPS, US, VS) == 3
-    assert l1_error(OPS, US, VS, [1, 2, 3, 1], OPS, US, VS) == 3
+    assert l1_error_arrays(OPS, US, VS, [1, 5, 3, 4], OPS, US, VS) == 3
+    assert l1_error_arrays(OPS, US, VS, [1, 2, 3, 1], OPS, US, VS) == 3
 
 
 def test_l1_dropped_prediction_costs_t() -> None:
     # T defaults to the number of real events (4).
-    assert l1_error(OPS[1:], US[1:], VS[1:], [2, 3, 4], OPS, US, VS) == 4
-    assert l1_error(OPS[1:], US[1:], VS[1:], [2, 3, 4], OPS, US, VS, horizon=100) == 100
+    assert l1_error_arrays(OPS[1:], US[1:], VS[1:], [2, 3, 4], OPS, US, VS) == 4
+    assert l1_error_arrays(OPS[1:], US[1:], VS[1:], [2, 3, 4], OPS, US, VS, horizon=100) == 100
     # Nothing predicted: every real event costs T.
-    assert l1_error([], [], [], [], OPS, US, VS) == 4 * 4
+    assert l1_error_arrays([], [], [], [], OPS, US, VS) == 4 * 4
 
 
 def test_l1_extra_prediction_costs_t() -> None:
     p = ([*OPS, 0], [*US, 2], [*VS, 3], [1, 2, 3, 4, 7])  # -{2,3} never happens
-    assert l1_error(*p, OPS, US, VS) == 4
-    assert l1_error(*p, OPS, US, VS, horizon=50) == 50
+    assert l1_error_arrays(*p, OPS, US, VS) == 4
+    assert l1_error_arrays(*p, OPS, US, VS, horizon=50) == 50
     # No real events: T = 0 by default, so only an explicit horizon makes it count.
-    assert l1_error([1], [0], [1], [3], [], [], []) == 0
-    assert l1_error([1], [0], [1], [3], [], [], [], horizon=9) == 9
+    assert l1_error_arrays([1], [0], [1], [3], [], [], []) == 0
+    assert l1_error_arrays([1], [0], [1], [3], [], [], [], horizon=9) == 9
 
 
 def test_l1_wrong_type_is_two_unmatched_events() -> None:
     # Predicting a delete where an insert happens: the insert is unpredicted and
     # the delete never happens, 2T in total (no cross-type matching).
-    assert l1_error([0], [0], [1], [1], [1], [0], [1], horizon=7) == 14
+    assert l1_error_arrays([0], [0], [1], [1], [1], [0], [1], horizon=7) == 14
 
 
 def test_l1_in_order_matching_after_a_drop() -> None:
     # -{0,0} on days 1, 2, 3; the prediction of day 1 is dropped. In-order
     # matching pairs predicted days [2, 3] with real days [1, 2] (cost 2) and
     # leaves day 3 unmatched (T = 3), even though pairing 2-2 and 3-3 is cheaper.
-    assert l1_error([0, 0], [0, 0], [0, 0], [2, 3], [0, 0, 0], [0, 0, 0], [0, 0, 0]) == 2 + 3
+    assert l1_error_arrays([0, 0], [0, 0], [0, 0], [2, 3], [0, 0, 0], [0, 0, 0], [0, 0, 0]) == 2 + 3
 
 
 def test_l1_repeated_element_matches_in_order() -> None:
@@ -140,27 +140,27 @@ def test_l1_repeated_element_matches_in_order() -> None:
     # Predictions listed out of order: inserts on days 3 and 1, deletes on 5 and 2.
     p = ([1, 0, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1], [3, 5, 1, 2])
     # Inserts [1, 3] vs [1, 3] -> 0; deletes [2, 5] vs [2, 4] -> 1.
-    assert l1_error(*p, ops, us, vs) == 1
+    assert l1_error_arrays(*p, ops, us, vs) == 1
     assert l1_reference(p, (ops, us, vs)) == 1
     # Both inserts predicted late: [6, 8] vs [1, 3] -> 5 + 5.
-    assert l1_error([1, 1, 0, 0], [0] * 4, [1] * 4, [8, 6, 2, 4], ops, us, vs) == 10
+    assert l1_error_arrays([1, 1, 0, 0], [0] * 4, [1] * 4, [8, 6, 2, 4], ops, us, vs) == 10
     # Only one insert predicted, on day 2: matched with the first (day 1) -> 1 + T.
-    assert l1_error([1, 0, 0], [0] * 3, [1] * 3, [2, 2, 4], ops, us, vs) == 1 + 4
+    assert l1_error_arrays([1, 0, 0], [0] * 3, [1] * 3, [2, 2, 4], ops, us, vs) == 1 + 4
 
 
 def test_l1_undirected_key_canonicalisation() -> None:
     # Predictions write every edge reversed.
     p = (OPS, VS, US, [1, 2, 3, 4])
-    assert l1_error(*p, OPS, US, VS) == 0
+    assert l1_error_arrays(*p, OPS, US, VS) == 0
     # Mixed orientation in the real sequence as well.
-    assert l1_error([1, 0], [0, 1], [1, 0], [1, 2], [1, 0], [1, 0], [0, 1]) == 0
+    assert l1_error_arrays([1, 0], [0, 1], [1, 0], [1, 2], [1, 0], [1, 0], [0, 1]) == 0
 
 
 def test_l1_directed_keeps_orientation() -> None:
     p = (OPS, VS, US, [1, 2, 3, 4])
     # Every prediction is a different arc and every real arc is unpredicted.
-    assert l1_error(*p, OPS, US, VS, directed=True) == 8 * 4
-    assert l1_error(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, directed=True) == 0
+    assert l1_error_arrays(*p, OPS, US, VS, directed=True) == 8 * 4
+    assert l1_error_arrays(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, directed=True) == 0
 
 
 def test_l1_huge_vertex_ids_use_fallback_keys() -> None:
@@ -170,8 +170,8 @@ def test_l1_huge_vertex_ids_use_fallback_keys() -> None:
     vs = [3, big + 7, big, big + 7]
     p = (ops, [3, big + 7, big, 0], [big, 0, 0, big + 7], [2, 2, 6, 9])
     want = l1_reference(p, (ops, us, vs))
-    assert l1_error(*p, ops, us, vs) == want
-    assert l1_error(*p, ops, us, vs, directed=True) == l1_reference(
+    assert l1_error_arrays(*p, ops, us, vs) == want
+    assert l1_error_arrays(*p, ops, us, vs, directed=True) == l1_reference(
         p, (ops, us, vs), directed=True
     )
 
@@ -188,17 +188,17 @@ def test_l1_large_ids_and_days_match_reference(big: int, data: st.DataObject) ->
     r = ([e[0] for e in real], [e[1] for e in real], [e[2] for e in real])
     p = ([e[0] for e, _ in pred], [e[1] for e, _ in pred], [e[2] for e, _ in pred], [d for _, d in pred])
     directed = data.draw(st.booleans())
-    assert l1_error(*p, *r, directed=directed) == l1_reference(p, r, directed=directed)
+    assert l1_error_arrays(*p, *r, directed=directed) == l1_reference(p, r, directed=directed)
 
 
 def test_l1_accepts_predictions_object() -> None:
     b = batch(OPS, US, VS)
     p = du.Predictions.from_arrays(*perturbed(b, 2.0, seed=3))
-    assert l1_error(p.op, p.u, p.v, p.day, b.op, b.u, b.v) == l1_of(perturbed(b, 2.0, seed=3), b)
+    assert l1_error_arrays(p.op, p.u, p.v, p.day, b.op, b.u, b.v) == l1_of(perturbed(b, 2.0, seed=3), b)
 
 
 def test_l1_returns_python_int() -> None:
-    v = l1_error(OPS, US, VS, [2, 2, 3, 4], OPS, US, VS)
+    v = l1_error_arrays(OPS, US, VS, [2, 2, 3, 4], OPS, US, VS)
     assert type(v) is int and v == 1
 
 
@@ -223,7 +223,7 @@ def cases(draw: st.DrawFn) -> tuple[tuple[list[int], ...], tuple[list[int], ...]
 @given(cases())
 def test_l1_matches_reference(case: tuple[tuple[list[int], ...], tuple[list[int], ...], int, int | None, bool]) -> None:
     p, r, first_day, horizon, directed = case
-    got = l1_error(*p, *r, first_day=first_day, horizon=horizon, directed=directed)
+    got = l1_error_arrays(*p, *r, first_day=first_day, horizon=horizon, directed=directed)
     want = l1_reference(p, r, first_day=first_day, horizon=horizon, directed=directed)
     assert got == want
 
@@ -394,7 +394,7 @@ def test_bad_first_day(first_day: object) -> None:
         lambda: exact(b, first_day=first_day),  # type: ignore[arg-type]
         lambda: perturbed(b, 1.0, first_day=first_day),  # type: ignore[arg-type]
         lambda: garbage(b, first_day=first_day),  # type: ignore[arg-type]
-        lambda: l1_error(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, first_day=first_day),  # type: ignore[arg-type]
+        lambda: l1_error_arrays(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, first_day=first_day),  # type: ignore[arg-type]
     ):
         with pytest.raises(ValueError, match="first_day must be an integer >= 1"):
             f()
@@ -407,21 +407,21 @@ def test_numpy_integer_first_day_ok() -> None:
 
 def test_l1_bad_arguments() -> None:
     with pytest.raises(ValueError, match="equal lengths"):
-        l1_error([1, 1], [0], [1], [1], OPS, US, VS)
+        l1_error_arrays([1, 1], [0], [1], [1], OPS, US, VS)
     with pytest.raises(ValueError, match="equal lengths"):
-        l1_error([], [], [], [], [1, 1], [0], [1])
+        l1_error_arrays([], [], [], [], [1, 1], [0], [1])
     with pytest.raises(ValueError, match=r"pred_op must hold 1 \(insert\) or 0 \(delete\), got 2"):
-        l1_error([2], [0], [1], [1], OPS, US, VS)
+        l1_error_arrays([2], [0], [1], [1], OPS, US, VS)
     with pytest.raises(ValueError, match="op must hold 1"):
-        l1_error([], [], [], [], [3], [0], [1])
+        l1_error_arrays([], [], [], [], [3], [0], [1])
     with pytest.raises(ValueError, match="pred_day must hold integers"):
-        l1_error([1], [0], [1], [1.5], OPS, US, VS)
+        l1_error_arrays([1], [0], [1], [1.5], OPS, US, VS)
     with pytest.raises(ValueError, match="one-dimensional"):
-        l1_error([[1]], [[0]], [[1]], [[1]], OPS, US, VS)
+        l1_error_arrays([[1]], [[0]], [[1]], [[1]], OPS, US, VS)
     with pytest.raises(ValueError, match="horizon must be a non-negative integer or None, got -1"):
-        l1_error(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, horizon=-1)
+        l1_error_arrays(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, horizon=-1)
     with pytest.raises(ValueError, match="horizon must be a non-negative integer"):
-        l1_error(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, horizon=2.5)  # type: ignore[arg-type]
+        l1_error_arrays(OPS, US, VS, [1, 2, 3, 4], OPS, US, VS, horizon=2.5)  # type: ignore[arg-type]
 
 
 def test_generators_reject_non_batches() -> None:
