@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import predictors
 
+from . import datasets, workloads
 from ._engine import EngineStats
 from .connectivity import DynamicConnectivity
+from .datasets import TemporalEdges, bitcoin_alpha, college_msg
+from .offline import offline_connectivity
 from .errors import (
     DuplicateElementError,
     DynalgoError,
@@ -21,12 +24,21 @@ from .errors import (
     VertexError,
 )
 from .updates import Delete, Insert, Op, Predictions, Update, UpdateBatch
+from .workloads import SlidingWindow, sliding_window
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DynamicConnectivity",
+    "offline_connectivity",
     "EngineStats",
+    "datasets",
+    "workloads",
+    "TemporalEdges",
+    "college_msg",
+    "bitcoin_alpha",
+    "SlidingWindow",
+    "sliding_window",
     "UpdateBatch",
     "Predictions",
     "Insert",

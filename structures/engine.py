@@ -476,8 +476,10 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
 
 
 @kernel
-def run_days(days, spay_i, spay_f, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo, b_query,
-             ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0):  # type: ignore[no-untyped-def]
+def run_days(  # type: ignore[no-untyped-def]
+    days, spay_i, spay_f, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo, b_query,
+    ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
+):
     """Handle events ``start..`` of a batch until it ends, the horizon is reached or ``inst`` is full.
 
     ``queries`` rows are (batch day, x, y); batch day ``k`` is absolute day
