@@ -16,6 +16,8 @@ from structures import engine as _k
 from structures import partition_tree as _pt
 from structures import schedule as _sched
 
+from .errors import InvalidInputError
+
 __all__ = ["EngineStats", "BaseKernels", "LiftingEngine"]
 
 _INITIAL_HORIZON = 1024
@@ -114,6 +116,8 @@ class LiftingEngine:
         Seed of the partition tree and of the randomized schedule.
     deterministic : bool
         Use the deterministic nearest-free-day schedule instead of the harmonic rule.
+    tree : {"dyadic", "treap"}
+        Rank distribution of the partition tree (see :mod:`structures.partition_tree`).
     """
 
     def __init__(
@@ -127,19 +131,25 @@ class LiftingEngine:
         *,
         seed: int = 0,
         deterministic: bool = False,
+        tree: str = "dyadic",
     ) -> None:
+        if tree not in ("dyadic", "treap"):
+            raise InvalidInputError(f"tree must be 'dyadic' or 'treap', got {tree!r}")
         self.base = base
         self.bstate = bstate
         self.meta = np.zeros(_k.META_SIZE, dtype=np.int64)
         self.meta[_k.M_SEED] = int(seed) & ((1 << 62) - 1)
         self.meta[_k.M_DETERMINISTIC] = 1 if deterministic else 0
+        self.meta[_k.M_TREE] = _pt.DYADIC if tree == "dyadic" else _pt.TREAP
         self.meta[_k.M_INVALID] = _k.BIG
         self.meta[_k.M_EPOCH] = -1
         self.stack = np.zeros((_k.MAX_DEPTH, 4), dtype=np.int64)
         m = int(pred_elem.shape[0])
         self.inst = np.zeros((max(m, 16), 8), dtype=np.int64)
         self.elem = np.full((max(n_elements, 16), 2), -1, dtype=np.int64)
-        horizon = max(_INITIAL_HORIZON, int(pred_day.max()) if m else 0)
+        # the predicted horizon, ignoring far-future outliers (they wait as overflow
+        # until the horizon doubles up to them)
+        horizon = max(_INITIAL_HORIZON, min(int(pred_day.max()) if m else 0, 2 * m + _INITIAL_HORIZON))
         self._set_horizon(horizon)  # with no instances yet: the tree and empty slots
         order = np.argsort(pred_day, kind="stable")
         _k.initial_schedule(self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.meta,
@@ -153,12 +163,13 @@ class LiftingEngine:
             _k.reset_path(self.stack, self.meta, self.bstate, self.base.undo_to)
             self.meta[_k.M_DOUBLINGS] += 1
         self.meta[_k.M_H] = horizon
-        old_i = getattr(self, "spay_i", np.zeros((2, 0, 2), dtype=np.int64))
+        old_i = getattr(self, "spay_i", np.zeros((2, 0, 2), dtype=np.int32))
         old_f = getattr(self, "spay_f", np.zeros((2, 0), dtype=np.float64))
-        self.days = np.empty((_k.N_ROWS, horizon + 2), dtype=np.int64)
-        self.spay_i = np.zeros((2, horizon + 2, 2), dtype=np.int64)
+        self.days = np.empty((_k.N_ROWS, horizon + 2), dtype=np.int32)
+        self.spay_i = np.empty((2, horizon + 2, 2), dtype=np.int32)
         self.spay_f = np.zeros((2, horizon + 2), dtype=np.float64)
-        scratch = np.empty(horizon + 1, dtype=np.int64)
+        self.cand = np.empty(horizon + 2, dtype=np.int32)
+        scratch = np.empty(horizon + 1, dtype=np.int32)
         _k.new_horizon(self.days, self.spay_i, self.spay_f, old_i, old_f, self.inst, self.meta, scratch)
 
     def _grow_horizon(self) -> None:
@@ -206,7 +217,7 @@ class LiftingEngine:
         while True:
             stop = n if chunk <= 0 else min(n, k + chunk)
             k2, qpos = _k.run_days(
-                self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.stack, self.meta,
+                self.days, self.spay_i, self.spay_f, self.cand, self.inst, self.elem, self.stack, self.meta,
                 self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
                 ev_elem[:stop], ev_op[:stop], ev_u[:stop], ev_v[:stop], ev_w[:stop], ev_pdel[:stop],
                 k, queries, qpos, out, day0,
@@ -223,7 +234,7 @@ class LiftingEngine:
         # queries about the final state
         if qpos < queries.shape[0]:
             _k.run_days(
-                self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.stack, self.meta,
+                self.days, self.spay_i, self.spay_f, self.cand, self.inst, self.elem, self.stack, self.meta,
                 self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
                 ev_elem[:0], ev_op[:0], ev_u[:0], ev_v[:0], ev_w[:0], ev_pdel[:0],
                 0, queries, qpos, out, day0,
@@ -264,7 +275,8 @@ class LiftingEngine:
         t = int(m[_k.M_DAY])
         n = int(m[_k.M_NINST])
         days, inst = self.days, self.inst[:n]
-        _pt.check(int(m[_k.M_ROOT]), days[_k.ROW_LEFT], days[_k.ROW_RIGHT], H, int(m[_k.M_SEED]), int(m[_k.M_EPOCH]))
+        _pt.check(int(m[_k.M_ROOT]), days[_k.ROW_LEFT], days[_k.ROW_RIGHT], H, int(m[_k.M_SEED]), int(m[_k.M_EPOCH]),
+                  int(m[_k.M_TREE]))
         for row, col in ((_k.ROW_SLOT_INS, _k.I_INS), (_k.ROW_SLOT_DEL, _k.I_DEL)):
             slot = days[row]
             _sched.check(slot, days[row + 2], days[row + 4], H)
@@ -276,9 +288,10 @@ class LiftingEngine:
             assert np.all((d >= 1)), "event day below 1"
         part_ins, part_del = days[_k.ROW_PART_INS, 1 : H + 1], days[_k.ROW_PART_DEL, 1 : H + 1]
         si, sd = days[_k.ROW_SLOT_INS, 1 : H + 1], days[_k.ROW_SLOT_DEL, 1 : H + 1]
-        assert np.all(part_ins[si < 0] == -1) and np.all(part_del[sd < 0] == _k.BIG), "partner of an empty slot"
-        assert np.array_equal(part_ins[si >= 0], inst[si[si >= 0], _k.I_DEL]), "insertion partner out of date"
-        assert np.array_equal(part_del[sd >= 0], inst[sd[sd >= 0], _k.I_INS]), "deletion partner out of date"
+        assert np.all(part_ins[si < 0] == -1) and np.all(part_del[sd < 0] == _k.ROW_BIG), "partner of an empty slot"
+        clip = np.int64(_k.ROW_BIG)
+        assert np.array_equal(part_ins[si >= 0], np.minimum(inst[si[si >= 0], _k.I_DEL], clip)), "insertion partner out of date"
+        assert np.array_equal(part_del[sd >= 0], np.minimum(inst[sd[sd >= 0], _k.I_INS], clip)), "deletion partner out of date"
         real = (sd >= 0)
         real[real] = inst[sd[real], _k.I_STATUS] != _k.PENDING
         dd = np.flatnonzero(real) + 1

@@ -35,7 +35,24 @@ def vertex_arrays(n: int, u: NDArray[np.int64], v: NDArray[np.int64], what: str,
         raise err(f"{what} {k} names vertex pair ({int(u[k])}, {int(v[k])}) but vertices are 0..{n - 1}")
 
 
+#: Predicted days at or beyond this are treated as "never" (the engine's infinity).
+NEVER = 1 << 60
+
+
 def day(x: Any, what: str = "predicted_deletion") -> int:
+    """A positive integer day; days beyond ``NEVER`` mean "never"."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral) or int(x) < 1:
         raise PredictionError(f"{what} must be a positive integer day, got {x!r}")
-    return int(x)
+    return min(int(x), NEVER)
+
+
+def day_array(x: Any, length: int, what: str) -> NDArray[np.int64]:
+    """An integer array of ``length`` days >= 0 (0: no prediction), clipped at ``NEVER``."""
+    a = np.asarray(x)
+    if a.shape != (length,) or a.dtype == np.bool_ or not np.issubdtype(a.dtype, np.integer):
+        raise PredictionError(f"{what} must be an integer array of shape ({length},), got dtype {a.dtype} and shape {a.shape}")
+    if length and np.issubdtype(a.dtype, np.signedinteger) and int(a.min()) < 0:
+        raise PredictionError(f"{what} must be >= 0 (0 means no prediction), got {int(a.min())}")
+    if a.dtype == np.uint64:
+        a = np.minimum(a, np.uint64(NEVER))
+    return np.minimum(a.astype(np.int64), NEVER)

@@ -44,11 +44,15 @@ class DynamicConnectivity:
     deterministic_schedule : bool, default False
         Place conflicting predicted events on the nearest free day instead of
         the randomized harmonic rule.
+    tree : {"dyadic", "treap"}, default "dyadic"
+        Rank distribution of the random partition tree over days: a randomly
+        shifted dyadic tree (shallower, same locality guarantee) or i.i.d. ranks
+        as in [LS] Def. 2.
 
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer.
+        If ``n`` is not a positive integer or ``tree`` is unknown.
     PredictionError
         If a prediction names a vertex outside ``0..n-1``.
 
@@ -96,6 +100,7 @@ class DynamicConnectivity:
         *,
         seed: int = 0,
         deterministic_schedule: bool = False,
+        tree: str = "dyadic",
     ) -> None:
         self._n = _validate.vertex_count(n)
         self._reg = Registry()
@@ -105,8 +110,8 @@ class DynamicConnectivity:
         self._dsu = _dsu.make(self._n)
         self._engine = LiftingEngine(
             _BASE, tuple(self._dsu), self._reg.size, pe,
-            predictions.op.astype(np.int64), predictions.day.astype(np.int64),
-            seed=seed, deterministic=deterministic_schedule,
+            predictions.op.astype(np.int64), np.minimum(predictions.day, _validate.NEVER).astype(np.int64),
+            seed=seed, deterministic=deterministic_schedule, tree=tree,
         )
 
     # element registry ---------------------------------------------------------------
@@ -253,12 +258,8 @@ class DynamicConnectivity:
         if predicted_deletions is None:
             pdel = np.zeros(T, dtype=np.int64)
         else:
-            pd = np.asarray(predicted_deletions)
-            if pd.shape != (T,) or not np.issubdtype(pd.dtype, np.integer):
-                raise PredictionError(f"predicted_deletions must be an integer array of shape ({T},), got {pd.dtype} {pd.shape}")
-            if T and int(pd.min()) < 0:
-                raise PredictionError("predicted_deletions must be >= 0 (0 means no prediction)")
-            pdel = np.where(pd > 0, pd.astype(np.int64) + day0, 0)
+            pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
+            pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
         known = self._reg.size
         ids = self._reg.assign(self._keys(u, v))
         present = np.zeros(self._reg.size, dtype=np.bool_)

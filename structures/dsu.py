@@ -7,10 +7,10 @@ state bit for bit.
 
 State (a tuple, as returned by :func:`make`)::
 
-    parent : int64[n]     parent[x] == x for roots
-    rank   : int64[n]     upper bound on the height of x's tree (roots only change)
-    log    : int64[n, 2]  (child root, 1 if the new root's rank grew else 0)
-    meta   : int64[2]     [log size, number of components]
+    parent : int32[n]   parent[x] >= 0: the parent of x;  parent[x] < 0: x is a root
+                        of rank -parent[x] - 1  (one array for both keeps finds in cache)
+    log    : int64[n]   one entry per successful union: (child << 8) | (child's rank << 1) | grew
+    meta   : int64[2]   [log size, number of components]
 
 The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``,
@@ -31,24 +31,22 @@ COMPONENTS = 1
 
 
 class DSUState(NamedTuple):
-    parent: NDArray[np.int64]
-    rank: NDArray[np.int64]
+    parent: NDArray[np.int32]
     log: NDArray[np.int64]
     meta: NDArray[np.int64]
 
 
 def make(n: int) -> DSUState:
-    """A union-find over ``n`` singletons."""
+    """A union-find over ``n`` singletons (``n < 2**31``)."""
     meta = np.zeros(2, dtype=np.int64)
     meta[COMPONENTS] = n
-    return DSUState(np.arange(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
-                    np.zeros((max(n, 1), 2), dtype=np.int64), meta)
+    return DSUState(np.full(n, -1, dtype=np.int32), np.zeros(max(n, 1), dtype=np.int64), meta)
 
 
 @kernel
 def find(state, x):  # type: ignore[no-untyped-def]
     parent = state[0]
-    while parent[x] != x:
+    while parent[x] >= 0:
         x = parent[x]
     return x
 
@@ -56,27 +54,26 @@ def find(state, x):  # type: ignore[no-untyped-def]
 @kernel
 def union(state, a, b):  # type: ignore[no-untyped-def]
     """Join the sets of ``a`` and ``b``; return the work done (find steps + 1)."""
-    parent, rank, log, meta = state[0], state[1], state[2], state[3]
+    parent, log, meta = state[0], state[1], state[2]
     work = 1
-    while parent[a] != a:
+    while parent[a] >= 0:
         a = parent[a]
         work += 1
-    while parent[b] != b:
+    while parent[b] >= 0:
         b = parent[b]
         work += 1
     if a == b:
         return work
-    if rank[a] < rank[b]:
+    # ranks are -parent - 1; the root of larger rank (smaller parent value) stays a root
+    if parent[a] > parent[b]:
         a, b = b, a
-    # b becomes a child of a
-    parent[b] = a
     grew = 0
-    if rank[a] == rank[b]:
-        rank[a] += 1
+    if parent[a] == parent[b]:
+        parent[a] -= 1
         grew = 1
     k = meta[LOG_SIZE]
-    log[k, 0] = b
-    log[k, 1] = grew
+    log[k] = (np.int64(b) << 8) | (np.int64(-parent[b] - 1) << 1) | grew
+    parent[b] = a
     meta[LOG_SIZE] = k + 1
     meta[COMPONENTS] -= 1
     return work
@@ -95,52 +92,61 @@ def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
 
 @kernel
 def mark(state):  # type: ignore[no-untyped-def]
-    return state[3][LOG_SIZE]
+    return state[2][LOG_SIZE]
 
 
 @kernel
 def undo_to(state, m):  # type: ignore[no-untyped-def]
     """Undo every union made after ``mark`` returned ``m``; return the work done."""
-    parent, rank, log, meta = state[0], state[1], state[2], state[3]
+    parent, log, meta = state[0], state[1], state[2]
     k = meta[LOG_SIZE]
     work = 0
     while k > m:
         k -= 1
-        b = log[k, 0]
+        entry = log[k]
+        b = entry >> 8
         a = parent[b]
-        parent[b] = b
-        if log[k, 1] == 1:
-            rank[a] -= 1
+        parent[b] = -((entry >> 1) & 127) - 1
+        if entry & 1:
+            parent[a] += 1
         meta[COMPONENTS] += 1
         work += 1
     meta[LOG_SIZE] = k
     return work
 
 
+def ranks(state: DSUState) -> NDArray[np.int64]:
+    """Rank of every root (-1 for non-roots)."""
+    p = state.parent.astype(np.int64)
+    return np.where(p < 0, -p - 1, -1)
+
+
 def check(state: DSUState) -> None:
     """Assert every invariant of the union-find (O(n log n))."""
-    parent, rank, log, meta = state
+    parent, log, meta = state
     n = parent.shape[0]
-    assert parent.dtype == np.int64 and rank.dtype == np.int64
-    assert np.all((parent >= 0) & (parent < n)), "parent out of range"
+    assert parent.dtype == np.int32 and log.dtype == np.int64
+    assert np.all(parent < n), "parent out of range"
     k = int(meta[LOG_SIZE])
     assert 0 <= k <= log.shape[0]
-    roots = parent == np.arange(n)
+    roots = parent < 0
     assert int(meta[COMPONENTS]) == int(roots.sum()), "component count disagrees with roots"
     assert n - int(roots.sum()) == k, "every non-root must come from exactly one logged union"
-    # the log holds exactly the non-roots, each once
-    children = log[:k, 0]
+    children = log[:k] >> 8
     assert np.array_equal(np.sort(children), np.flatnonzero(~roots)), "log does not match non-roots"
-    # union by rank: a child's rank is below its parent's; heights bounded by rank
-    nr = ~roots
-    assert np.all(rank[nr] < rank[parent[nr]]), "rank must increase towards the root"
-    assert np.all(rank <= max(1, int(np.log2(max(n, 1)))) + 1), "rank exceeds log2 n"
-    # size(root) >= 2**rank(root)
+    # rank of a child (as logged) is below the rank of its root at the time, hence below now;
+    # heights are bounded by ranks and size(root) >= 2**rank(root)
     r = np.arange(n)
+    height = np.zeros(n, dtype=np.int64)
     for _ in range(64):
-        nxt = parent[r]
+        nxt = np.where(parent[r] >= 0, parent[r], r)
         if np.array_equal(nxt, r):
             break
+        height += nxt != r
         r = nxt
+    assert np.array_equal(r[roots], np.flatnonzero(roots))
+    rk = ranks(state)
+    assert np.all(height <= rk[r]), "a tree is higher than its root's rank"
     sizes = np.bincount(r, minlength=n)
-    assert np.all(sizes[roots] >= (1 << rank[roots])), "union by rank violated (size < 2**rank)"
+    assert np.all(sizes[roots] >= (1 << rk[roots])), "union by rank violated (size < 2**rank)"
+    assert np.all(rk[roots] <= max(1, int(np.log2(max(n, 1)))) + 1), "rank exceeds log2 n"

@@ -31,8 +31,10 @@ whatever the quality of the predictions.
 
 State arrays
 ------------
-``days``  int64[10, H + 2]: rows ``ROW_*`` (slots, block pointers, tree, partners).
-``spay_i`` int64[2, H + 2, 2], ``spay_f`` float64[2, H + 2]: the payload (e.g. the
+``days``  int32[10, H + 2]: rows ``ROW_*`` (slots, block pointers, tree, partners);
+          int32 halves the memory streamed by the scans (days and instances < 2**31).
+``cand``  int32[H + 2]: scratch for the candidates of one window.
+``spay_i`` int32[2, H + 2, 2], ``spay_f`` float64[2, H + 2]: the payload (e.g. the
           edge) of the instance in each insertion slot (``[0]``) and deletion slot
           (``[1]``), written when the instance is really inserted.  Keeping
           payloads and partner days next to the slots makes the scan for
@@ -52,6 +54,7 @@ from . import partition_tree as _pt
 from .schedule import choose_day, find_left, find_right, occupy, release  # noqa: F401
 
 BIG = 1 << 60
+ROW_BIG = (1 << 31) - 1  # "beyond every day" in the int32 day rows
 MAX_DEPTH = 1024
 
 # rows of ``days``
@@ -114,6 +117,8 @@ M_DOUBLINGS = 18
 M_EARLY = 19  # events that happened earlier than scheduled
 M_UNPREDICTED = 20  # real insertions with no predicted instance
 M_ROOT_RETRIGGERS = 21  # retriggers of the whole tree (deletion never predicted in the horizon)
+M_UNDO_WORK = 22  # part of M_BASE_WORK spent undoing
+M_TREE = 23  # partition tree mode: partition_tree.TREAP or partition_tree.DYADIC
 META_SIZE = 32
 
 
@@ -123,9 +128,9 @@ def _sync(days, spay_i, spay_f, inst, i, H):  # type: ignore[no-untyped-def]
     ins = inst[i, I_INS]
     dl = inst[i, I_DEL]
     if ins >= 1 and ins <= H and days[ROW_SLOT_INS, ins] == i:
-        days[ROW_PART_INS, ins] = dl
+        days[ROW_PART_INS, ins] = min(dl, ROW_BIG)
     if dl >= 1 and dl <= H and days[ROW_SLOT_DEL, dl] == i:
-        days[ROW_PART_DEL, dl] = ins
+        days[ROW_PART_DEL, dl] = min(ins, ROW_BIG)
         if inst[i, I_STATUS] != PENDING:
             spay_i[1, dl, 0] = spay_i[0, ins, 0]
             spay_i[1, dl, 1] = spay_i[0, ins, 1]
@@ -159,7 +164,7 @@ def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def
         if slot_row == ROW_SLOT_INS:
             days[ROW_PART_INS, d] = -1
         else:
-            days[ROW_PART_DEL, d] = BIG
+            days[ROW_PART_DEL, d] = ROW_BIG
 
 
 @kernel
@@ -302,7 +307,7 @@ def _push(stack, meta, a, b, node, m):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
+def advance(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
     """Step 3 of [LS Alg. 2.1]: move the path stack to the leaf of day ``meta[M_DAY]``.
 
     Undo the windows that end before today or lie below a retriggered window,
@@ -316,9 +321,12 @@ def advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo)
     H = meta[M_H]
     sp = meta[M_SP]
     invalid = meta[M_INVALID]
+    undone = 0
     while sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
         sp -= 1
-        meta[M_BASE_WORK] += b_undo(bstate, stack[sp, S_MARK])
+        undone += b_undo(bstate, stack[sp, S_MARK])
+    meta[M_BASE_WORK] += undone
+    meta[M_UNDO_WORK] += undone
     meta[M_SP] = sp
     meta[M_INVALID] = BIG
     left = days[ROW_LEFT]
@@ -350,18 +358,26 @@ def advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo)
             # left child [a, d]: permanent iff deleted inside [d+1, b] and inserted by day a
             _push(stack, meta, a, d, left[d], m)
             scan += b - d
+            # branch-free compaction first, then a predictable loop of inserts: keeps
+            # the base's cache misses overlapping instead of serialised by mispredictions
+            c = 0
             for s in range(d + 1, b + 1):
-                if part_del[s] <= a:
-                    work += b_insert(bstate, pi_del, pf_del, s)
-                    inserts += 1
+                cand[c] = s
+                c += part_del[s] <= a
+            for k in range(c):
+                work += b_insert(bstate, pi_del, pf_del, cand[k])
+            inserts += c
         else:
             # right child [d+1, b]: permanent iff inserted inside [a+1, d+1] and alive past b
             _push(stack, meta, d + 1, b, right[d], m)
             scan += d + 1 - a
+            c = 0
             for s in range(a + 1, d + 2):
-                if part_ins[s] > b:
-                    work += b_insert(bstate, pi_ins, pf_ins, s)
-                    inserts += 1
+                cand[c] = s
+                c += part_ins[s] > b
+            for k in range(c):
+                work += b_insert(bstate, pi_ins, pf_ins, cand[k])
+            inserts += c
         sp += 1
     meta[M_BASE_WORK] += work
     meta[M_BASE_INSERTS] += inserts
@@ -393,7 +409,7 @@ def new_horizon(days, spay_i, spay_f, old_spay_i, old_spay_f, inst, meta, tree_s
         for r in range(ROW_NXT_INS, ROW_PRV_DEL + 1):
             days[r, d] = d
         days[ROW_PART_INS, d] = -1
-        days[ROW_PART_DEL, d] = BIG
+        days[ROW_PART_DEL, d] = ROW_BIG
     today = meta[M_DAY]
     n_old = min(old_spay_f.shape[1], today + 1)
     for d in range(n_old):
@@ -401,7 +417,7 @@ def new_horizon(days, spay_i, spay_f, old_spay_i, old_spay_f, inst, meta, tree_s
         spay_i[0, d, 1] = old_spay_i[0, d, 1]
         spay_f[0, d] = old_spay_f[0, d]
     meta[M_EPOCH] += 1
-    meta[M_ROOT] = _pt.build(H, meta[M_SEED], meta[M_EPOCH], days[ROW_LEFT], days[ROW_RIGHT], tree_scratch)
+    meta[M_ROOT] = _pt.build(H, meta[M_SEED], meta[M_EPOCH], meta[M_TREE], days[ROW_LEFT], days[ROW_RIGHT], tree_scratch)
     n = meta[M_NINST]
     # pass 1: events whose day is free (past events and in-horizon pending ones)
     for i in range(n):
@@ -437,15 +453,13 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
     ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.
     """
     n_elem = elem.shape[0]
-    ins_cur = np.full(n_elem, -1, dtype=np.int64)
-    del_cur = np.full(n_elem, -1, dtype=np.int64)
-    tail = np.full(n_elem, -1, dtype=np.int64)
+    cur = np.full((n_elem, 3), -1, dtype=np.int64)  # per element: last instance of the insert stream, of the delete stream, last created
     lo = meta[M_DAY] + 1
     for k in range(order.shape[0]):
         p = order[k]
         e = pred_elem[p]
-        cur = ins_cur[e] if pred_op[p] == 1 else del_cur[e]
-        i = elem[e, E_HEAD] if cur < 0 else inst[cur, I_NEXT]
+        c = cur[e, 0] if pred_op[p] == 1 else cur[e, 1]
+        i = elem[e, E_HEAD] if c < 0 else inst[c, I_NEXT]
         if i < 0:
             i = meta[M_NINST]
             meta[M_NINST] = i + 1
@@ -457,16 +471,16 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
             inst[i, I_NEXT] = -1
             inst[i, I_STATUS] = PENDING
             inst[i, I_PDEL] = BIG
-            if tail[e] < 0:
+            if cur[e, 2] < 0:
                 elem[e, E_HEAD] = i
             else:
-                inst[tail[e], I_NEXT] = i
-            tail[e] = i
+                inst[cur[e, 2], I_NEXT] = i
+            cur[e, 2] = i
         if pred_op[p] == 1:
-            ins_cur[e] = i
+            cur[e, 0] = i
             _place(days, spay_i, spay_f, ROW_SLOT_INS, inst, I_INS, i, pred_day[p], lo, meta)
         else:
-            del_cur[e] = i
+            cur[e, 1] = i
             inst[i, I_PDEL] = pred_day[p]
             _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
     for i in range(meta[M_NINST]):
@@ -477,7 +491,7 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
 
 @kernel
 def run_days(  # type: ignore[no-untyped-def]
-    days, spay_i, spay_f, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo, b_query,
+    days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo, b_query,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
 ):
     """Handle events ``start..`` of a batch until it ends, the horizon is reached or ``inst`` is full.
@@ -498,7 +512,7 @@ def run_days(  # type: ignore[no-untyped-def]
         if ev_op[k] == 1 and elem[ev_elem[k], E_HEAD] < 0 and meta[M_NINST] >= inst.shape[0]:
             break  # the caller grows ``inst`` and calls again
         handle_event(days, spay_i, spay_f, inst, elem, meta, ev_elem[k], ev_op[k], ev_u[k], ev_v[k], ev_w[k], ev_pdel[k])
-        advance(days, spay_i, spay_f, stack, meta, bstate, b_insert, b_mark, b_undo)
+        advance(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo)
         k += 1
         while qpos < q and day0 + queries[qpos, 0] <= meta[M_DAY]:
             out[qpos] = b_query(bstate, queries[qpos, 1], queries[qpos, 2])
