@@ -224,6 +224,22 @@ def _later_del(days, spay_i, spay_f, inst, meta, j, t):  # type: ignore[no-untyp
 
 
 @kernel
+def _new_instance(inst, meta, e):  # type: ignore[no-untyped-def]
+    """Append a pending instance of element ``e`` with no scheduled event; return its id."""
+    i = meta[M_NINST]
+    meta[M_NINST] = i + 1
+    inst[i, I_ELEM] = e
+    inst[i, I_INS] = BIG
+    inst[i, I_DEL] = BIG
+    inst[i, I_CINS] = 0
+    inst[i, I_CDEL] = 0
+    inst[i, I_NEXT] = -1
+    inst[i, I_STATUS] = PENDING
+    inst[i, I_PDEL] = BIG
+    return i
+
+
+@kernel
 def handle_event(days, spay_i, spay_f, inst, elem, meta, e, op, u, v, w, pdel):  # type: ignore[no-untyped-def]
     """Steps 1 and 2 of [LS Alg. 2.1] for the real event of day ``meta[M_DAY] + 1``.
 
@@ -240,15 +256,7 @@ def handle_event(days, spay_i, spay_f, inst, elem, meta, e, op, u, v, w, pdel): 
     if op == 1:
         i = elem[e, E_HEAD]
         if i < 0:
-            i = meta[M_NINST]
-            meta[M_NINST] = i + 1
-            inst[i, I_ELEM] = e
-            inst[i, I_INS] = BIG
-            inst[i, I_DEL] = BIG
-            inst[i, I_CINS] = 0
-            inst[i, I_CDEL] = 0
-            inst[i, I_NEXT] = -1
-            inst[i, I_PDEL] = BIG
+            i = _new_instance(inst, meta, e)
             meta[M_UNPREDICTED] += 1
         else:
             elem[e, E_HEAD] = inst[i, I_NEXT]
@@ -461,16 +469,7 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
         c = cur[e, 0] if pred_op[p] == 1 else cur[e, 1]
         i = elem[e, E_HEAD] if c < 0 else inst[c, I_NEXT]
         if i < 0:
-            i = meta[M_NINST]
-            meta[M_NINST] = i + 1
-            inst[i, I_ELEM] = e
-            inst[i, I_INS] = BIG
-            inst[i, I_DEL] = BIG
-            inst[i, I_CINS] = 0
-            inst[i, I_CDEL] = 0
-            inst[i, I_NEXT] = -1
-            inst[i, I_STATUS] = PENDING
-            inst[i, I_PDEL] = BIG
+            i = _new_instance(inst, meta, e)
             if cur[e, 2] < 0:
                 elem[e, E_HEAD] = i
             else:
