@@ -163,6 +163,17 @@ def _git(*args: str) -> str | None:
         return None
 
 
+def _library_fingerprint() -> str | None:
+    """HEAD plus a hash of the uncommitted library diff: tells whether the code changed mid-run."""
+    import hashlib
+
+    head = _git("rev-parse", "HEAD")
+    diff = _git("diff", "HEAD", "--", "dynalgo", "structures", "predictors")
+    if head is None or diff is None:
+        return None
+    return f"{head[:12]}+{hashlib.sha1(diff.encode()).hexdigest()[:12]}"
+
+
 def machine_info() -> dict[str, Any]:
     import networkx
     import numba
@@ -180,7 +191,7 @@ def machine_info() -> dict[str, Any]:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    dirty = _git("status", "--porcelain", "--", "dynalgo", "structures", "predictors")
+    dirty = _git("status", "--porcelain", "--untracked-files=no", "--", "dynalgo", "structures", "predictors")
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
@@ -194,6 +205,7 @@ def machine_info() -> dict[str, Any]:
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "git_commit": _git("rev-parse", "HEAD"),
         "library_tree_dirty": bool(dirty) if dirty is not None else None,
+        "library_fingerprint": _library_fingerprint(),
         "loadavg_start": _loadavg(),
         "numba_cache_dir": os.environ.get("NUMBA_CACHE_DIR"),
     }
@@ -637,7 +649,8 @@ def render(res: dict[str, Any]) -> str:
     out.append(f"# Dynamic connectivity benchmark ({'small' if res['small'] else 'full'} workload)\n")
     out.append(f"{m['date']} - {m['processor']} - {m['cpu_count']} cpus - Python {m['python']}, numpy {m['numpy']}, "
                f"numba {m['numba']}, networkx {m['networkx']} - {m['platform']}\n")
-    out.append(f"git {m['git_commit']} (library tree dirty: {m['library_tree_dirty']}); "
+    out.append(f"git {m['git_commit']} (uncommitted library changes: {m['library_tree_dirty']}, fingerprint "
+               f"{m.get('library_fingerprint')}); "
                f"load average at start {m['loadavg_start']}, at end {m.get('loadavg_end')}\n")
     out.append(f"Workload: n = {wl['n']:,}, {wl['initial_edges']:,} initial edges + {wl['updates']:,} updates = "
                f"{wl['days']:,} days, {wl['queries']:,} queries (one per day); repetitions R = {res['repeat']} "
@@ -911,6 +924,10 @@ def main(argv: list[str] | None = None) -> int:
     res["answers_checks"] = checks
     res["findings"] = findings(res)
     res["machine"]["loadavg_end"] = _loadavg()
+    res["machine"]["library_fingerprint_end"] = fp_end = _library_fingerprint()
+    if fp_end != res["machine"]["library_fingerprint"]:
+        res["findings"].append(f"WARNING: the library changed during the run ({res['machine']['library_fingerprint']} -> "
+                               f"{fp_end}); the child processes (memory) imported the newer code")
     res["total_seconds"] = time.perf_counter() - t_start
 
     text = render(res)

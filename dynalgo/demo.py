@@ -82,11 +82,16 @@ def run_demo(
     contenders: list[tuple[str, Predictions | None, NDArray[np.int64] | None]] = [
         ("exact sequence (oracle)", Predictions.from_batch(batch), None),
         ("true deletion days (oracle)", None, sw.true_deletion),
-        ("window rule: first message + W", None, sw.predicted_deletion),
+        ("window rule: first message + W (exact days)", None, sw.predicted_deletion),
     ]
     for s in noise:
         contenders.append((f"exact + noise N(0, {s:g}) days", Predictions.coerce(predictors.perturbed(batch, s, seed=seed)), None))
     contenders.append(("window rule, inserts known up front", _exact_window_predictions(sw, sw.predicted_deletion), None))
+    for label, lp in (
+        ("learned: window rule, learned rate", predictors.SlidingWindowPredictor(window)),
+        ("learned: pair lifetimes", predictors.LifetimePredictor(rate_tau=float(window))),
+    ):
+        contenders.append((label, None, predictors.predict_deletions(lp, batch.op, batch.u, batch.v, sw.time)))
     contenders.append(("no predictions", None, None))
 
     rows: list[dict[str, Any]] = []
@@ -150,13 +155,13 @@ def _print_table(res: dict[str, Any]) -> None:
     )
     print(f"offline divide-and-conquer (answers reference): {res['offline_seconds']:.3f} s; "
           f"kernel warm-up {res['warmup_seconds']:.2f} s\n")
-    head = (f"{'predictions':<38} {'l1/update':>10} {'time (s)':>9} {'base work':>12} {'slots scanned':>14} "
+    head = (f"{'predictions':<44} {'l1/update':>10} {'time (s)':>9} {'base work':>12} {'slots scanned':>14} "
             f"{'retriggers':>10} {'speedup':>8} {'answers':>8}")
     print(head)
     print("-" * len(head))
     for r in res["rows"]:
         print(
-            f"{r['predictions']:<38} {r['l1_per_update']:>10.1f} {r['seconds']:>9.3f} {r['base_work']:>12,} {r['scan_work']:>14,} "
+            f"{r['predictions']:<44} {r['l1_per_update']:>10.1f} {r['seconds']:>9.3f} {r['base_work']:>12,} {r['scan_work']:>14,} "
             f"{r['retriggers']:>10,} {r['speedup_vs_no_predictions']:>7.1f}x {'equal' if r['answers_equal_offline'] else 'DIFFER':>8}"
         )
     print("\nspeedup: time of the same structure with no predictions / this time.  'answers' compares every\n"

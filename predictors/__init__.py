@@ -18,6 +18,17 @@ Examples
 from __future__ import annotations
 
 from .basic import EventSequence, PredictionArrays, exact, garbage, l1_error, l1_error_arrays, perturbed
+from .learned import (
+    DeletionPredictor,
+    LifetimePredictor,
+    P2Quantile,
+    RepeatPeriodPredictor,
+    SlidingWindowPredictor,
+    UpdateRate,
+    deletion_predictions,
+    exact_time_to_day,
+    predict_deletions,
+)
 
 __all__ = [
     "EventSequence",
@@ -27,4 +38,13 @@ __all__ = [
     "garbage",
     "l1_error",
     "l1_error_arrays",
+    "DeletionPredictor",
+    "predict_deletions",
+    "deletion_predictions",
+    "exact_time_to_day",
+    "UpdateRate",
+    "P2Quantile",
+    "SlidingWindowPredictor",
+    "LifetimePredictor",
+    "RepeatPeriodPredictor",
 ]
