@@ -12,6 +12,7 @@ from . import datasets, workloads
 from ._engine import EngineStats
 from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
+from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
 from .errors import (
     DuplicateElementError,
@@ -30,6 +31,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DynamicConnectivity",
+    "HDTConnectivity",
+    "HDTStats",
     "offline_connectivity",
     "EngineStats",
     "datasets",

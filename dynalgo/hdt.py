@@ -73,7 +73,8 @@ class HDTConnectivity:
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer (or above ``2**26``).
+        If ``n`` is not a positive integer (or above ``2**24``), or ``seed``
+        is not a non-negative integer.
 
     Examples
     --------
@@ -98,20 +99,22 @@ class HDTConnectivity:
 
     Notes
     -----
-    Updates cost O(log^2 n) amortized (expected: the Euler-tour trees are
-    treaps), queries O(log n) expected ([HDT] Thm 3; each edge rises at most
-    ``log2 n`` levels, each rise costs O(log n)).  A single deletion can cost
-    O(m log n) in the worst case.  Memory: ``3 n (floor(log2 n) + 1)`` Euler-tour
-    nodes of 36 bytes, plus about 30 bytes per distinct edge ever inserted
-    (edge ids are never recycled).  Self-loops are stored but never become tree
-    edges and are never scanned.
+    Updates cost O(log^2 n) amortized, queries O(log n), both in expectation
+    over the treap priorities of the Euler-tour trees ([HDT] Sec. 3 proves the
+    same amortized bound deterministically, with balanced trees): each edge
+    rises at most ``log2 n`` levels and each rise costs O(log n).  A single
+    deletion can cost O(m log n) in the worst case.  Memory: ``3 n (floor(log2
+    n) + 1)`` Euler-tour nodes of 36 bytes, plus about 30 bytes per distinct
+    edge ever inserted (edge ids are never recycled; at most ``2**30`` of
+    them).  Self-loops are stored but never become tree edges and are never
+    scanned.
 
     References
     ----------
     .. [HDT] J. Holm, K. de Lichtenberg and M. Thorup, "Poly-logarithmic
        deterministic fully-dynamic algorithms for connectivity, minimum
        spanning tree, 2-edge, and biconnectivity", J. ACM 48(4):723-760, 2001,
-       Sec. 3 (connectivity), Thm 3.
+       Sec. 3 (connectivity).
     .. [IKRT] R. Iyer, D. Karger, H. Rahul and M. Thorup, "An experimental study
        of polylogarithmic, fully dynamic, connectivity algorithms", ACM Journal
        of Experimental Algorithmics 6, 2001 (engineering of HDT: treap-based
@@ -122,8 +125,8 @@ class HDTConnectivity:
         self._n = _validate.vertex_count(n)
         if self._n > _hdt.MAX_N:
             raise InvalidInputError(f"n must be at most {_hdt.MAX_N}, got {n!r}")
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-            raise InvalidInputError(f"seed must be an integer, got {seed!r}")
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
+            raise InvalidInputError(f"seed must be a non-negative integer, got {seed!r}")
         self._reg = Registry()
         self._s = _hdt.make(self._n, 16, int(seed))
 
@@ -133,6 +136,13 @@ class HDTConnectivity:
 
     def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
         return np.minimum(u, v) * self._n + np.maximum(u, v)
+
+    def _grow_or_rollback(self) -> None:
+        """Room for every registered edge id, or take the last assignment back and raise."""
+        if self._reg.size > _hdt.MAX_EDGES:
+            self._reg.rollback()
+            raise InvalidInputError(f"at most {_hdt.MAX_EDGES} distinct edges can ever be inserted")
+        self._s = _hdt.grow(self._s, self._reg.size)
 
     def _present_id(self, u: int, v: int) -> int:
         """Id of the present edge ``{u, v}``, or -1."""
@@ -204,7 +214,7 @@ class HDTConnectivity:
             raise DuplicateElementError(f"edge ({u}, {v}) is already present; delete it first")
         if e < 0:
             e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
-            self._s = _hdt.grow(self._s, self._reg.size)
+            self._grow_or_rollback()
         ett, g = _hdt.args(self._s)
         _hdt.insert(ett, g, e, u, v)
 
@@ -293,7 +303,7 @@ class HDTConnectivity:
                     f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
             raise MissingElementError(
                 f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
-        self._s = _hdt.grow(self._s, self._reg.size)
+        self._grow_or_rollback()
         out = np.zeros(q.shape[0], dtype=np.bool_)
         ett, g = _hdt.args(self._s)
         _hdt.run(ett, g, ids, op, u, v, q, out)

@@ -37,7 +37,8 @@ State (a tuple, as returned by :func:`make`)::
 Reference: M. R. Henzinger and V. King, "Randomized fully dynamic graph
 algorithms with polylogarithmic time per operation", J. ACM 46(4), 1999
 (Euler-tour trees); R. E. Tarjan, "Dynamic trees as search trees via Euler
-tours", WADS 1997 (the vertex-node-plus-arc-node representation).
+tours, applied to the network simplex algorithm", Math. Programming 78, 1997
+(one node per vertex plus one per arc).
 """
 
 from __future__ import annotations

@@ -104,7 +104,10 @@ M_FOUND = 10
 M_SCANNED = 11
 M_SIZE = 16
 
-MAX_N = 1 << 26
+#: node ids of the Euler-tour arrays are int32: 3 n (floor(log2 n) + 1) < 2**31
+MAX_N = 1 << 24
+#: half-edge ids 2e + 1 are int32
+MAX_EDGES = 1 << 30
 
 _G = TypeVar("_G", bound=np.generic)
 
@@ -136,6 +139,7 @@ def make(n: int, m_cap: int = 16, seed: int = 0) -> HDTState:
     L = levels(n)
     slots = max(n - 1, 1)
     num_nodes = L * n + 2 * L * slots
+    assert num_nodes < 2**31
     ett = _ett.make(num_nodes, np.arange(L * n, dtype=np.int64), seed)
     meta = np.zeros(M_SIZE, dtype=np.int64)
     meta[M_N] = n
@@ -164,7 +168,9 @@ def grow(s: HDTState, m_cap: int) -> HDTState:
     old = s.eu.shape[0]
     if m_cap <= old:
         return s
-    new = max(int(m_cap), 2 * old)
+    if m_cap > MAX_EDGES:
+        raise ValueError(f"at most {MAX_EDGES} distinct edge ids, asked for {m_cap}")
+    new = min(max(int(m_cap), 2 * old), MAX_EDGES)
 
     def ext(a: NDArray[_G], size: int, fill: int) -> NDArray[_G]:
         b = np.full(size, fill, dtype=a.dtype)

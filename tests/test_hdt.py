@@ -376,10 +376,16 @@ def test_error_messages_name_the_problem() -> None:
         g.run(UpdateBatch.from_updates([Insert(0, 4), Delete(0, 4), Insert(0, 5), Insert(1, 4), Insert(5, 0)]))
 
 
-@pytest.mark.parametrize("n", [0, -3, 2.5, True, "4", None])
+@pytest.mark.parametrize("n", [0, -3, 2.5, True, "4", None, 1 << 25])
 def test_bad_n(n: Any) -> None:
     with pytest.raises(InvalidInputError):
         HDTConnectivity(n)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_bad_seed(seed: Any) -> None:
+    with pytest.raises(InvalidInputError):
+        HDTConnectivity(3, seed=seed)
 
 
 @pytest.mark.parametrize(
@@ -471,10 +477,10 @@ def test_random_medium_sequence() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_random_large_sequence(seed: int) -> None:
-    n = 400
-    events = random_events(np.random.default_rng(seed), n, 20_000, p_insert=0.52, hot=20)
-    g = _replay_and_check(n, events, 1000, seed=seed)
-    assert g.stats.updates == 20_000
+    n = 1000
+    events = random_events(np.random.default_rng(seed), n, 100_000, p_insert=0.52, hot=20)
+    g = _replay_and_check(n, events, 10_000, seed=seed)
+    assert g.stats.updates == 100_000
 
 
 @pytest.mark.slow
@@ -482,8 +488,8 @@ def test_run_matches_offline_on_churn() -> None:
     from bench.workloads import churn, query_per_day
     from dynalgo.offline import offline_connectivity
 
-    n = 2000
-    b = churn(n, 3000, 20_000, seed=4)
+    n = 10_000
+    b = churn(n, 20_000, 100_000, seed=4)
     q = query_per_day(b, n, seed=5)
     g = HDTConnectivity(n)
     assert np.array_equal(g.run(b, q), offline_connectivity(n, b, q))
