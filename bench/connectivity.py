@@ -69,12 +69,9 @@ def _private_numba_cache() -> str:
     return d
 
 
-# Why a private cache: numba's on-disk cache of the engine kernels that take the base
-# structure's kernels as first-class arguments (structures.engine.run_days, advance, ...)
-# is keyed on the dispatcher *objects*, so it never hits in a new process; every process
-# appends one more overload to the shared index, and re-pickling that index can fail with
-# "ReferenceError: underlying object has vanished".  A private empty cache per process
-# avoids both, and makes the warm-up a true cold compile.  --project-numba-cache opts out.
+# Why a private cache: the reported warm-up is then a true cold compile, independent of
+# what earlier runs left on disk.  --project-numba-cache opts out (and then measures the
+# cache-load time instead).
 if (__name__ == "__main__" and "numba" not in sys.modules and "NUMBA_CACHE_DIR" not in os.environ
         and "--project-numba-cache" not in sys.argv and "--child" not in sys.argv):
     os.environ["NUMBA_CACHE_DIR"] = _private_numba_cache()
@@ -440,8 +437,8 @@ def run_networkx(n: int, b: Any, q: np.ndarray) -> tuple[float, np.ndarray]:
 # ---------------------------------------------------------------------------------------
 # profiling of lifted exact vs offline
 # ---------------------------------------------------------------------------------------
-def _null_kernels() -> tuple[Any, Any, Any, Any]:
-    """A base structure that does nothing: insert, mark, undo_to, query (not cached on disk)."""
+def _null_kernels() -> tuple[Any, Any]:
+    """The engine bound to a base structure that does nothing (not cached on disk)."""
     import numba
 
     @numba.njit(nogil=True)
@@ -460,7 +457,20 @@ def _null_kernels() -> tuple[Any, Any, Any, Any]:
     def null_query(state, a, b):  # type: ignore[no-untyped-def]
         return False
 
-    return null_insert, null_mark, null_undo, null_query
+    from structures import engine
+
+    @numba.njit(nogil=True)
+    def run_days(days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,  # type: ignore[no-untyped-def]
+                 ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0):
+        return engine.run_days(days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
+                               null_insert, null_mark, null_undo, null_query,
+                               ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0)
+
+    @numba.njit(nogil=True)
+    def reset_path(stack, meta, bstate):  # type: ignore[no-untyped-def]
+        engine.reset_path(stack, meta, bstate, null_undo)
+
+    return run_days, reset_path
 
 
 def _engine_run(n: int, b: Any, q: np.ndarray, preds: Any, kernels: tuple[Any, ...] | None) -> tuple[float, float]:

@@ -81,12 +81,15 @@ class EngineStats:
 
 
 class BaseKernels(NamedTuple):
-    """The four kernels of an incremental-with-undo base structure (see :mod:`structures.engine`)."""
+    """The engine's compiled entry points bound to one base structure.
 
-    insert: Callable[..., Any]
-    mark: Callable[..., Any]
-    undo_to: Callable[..., Any]
-    query: Callable[..., Any]
+    ``run_days`` and ``reset_path`` are :func:`structures.engine.run_days` and
+    :func:`structures.engine.reset_path` with the base's ``insert`` / ``mark`` /
+    ``undo_to`` / ``query`` kernels filled in (see :mod:`structures.lifted_dsu`).
+    """
+
+    run_days: Callable[..., Any]
+    reset_path: Callable[..., Any]
 
 
 def _grow_rows(a: NDArray[Any], need: int, fill: int | float) -> NDArray[Any]:
@@ -160,7 +163,7 @@ class LiftingEngine:
     def _set_horizon(self, horizon: int) -> None:
         """Allocate the day arrays for ``horizon``, draw a new tree and re-place all events."""
         if hasattr(self, "days"):
-            _k.reset_path(self.stack, self.meta, self.bstate, self.base.undo_to)
+            self.base.reset_path(self.stack, self.meta, self.bstate)
             self.meta[_k.M_DOUBLINGS] += 1
         self.meta[_k.M_H] = horizon
         old_i = getattr(self, "spay_i", np.zeros((2, 0, 2), dtype=np.int32))
@@ -216,9 +219,9 @@ class LiftingEngine:
         n = ev_elem.shape[0]
         while True:
             stop = n if chunk <= 0 else min(n, k + chunk)
-            k2, qpos = _k.run_days(
+            k2, qpos = self.base.run_days(
                 self.days, self.spay_i, self.spay_f, self.cand, self.inst, self.elem, self.stack, self.meta,
-                self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
+                self.bstate,
                 ev_elem[:stop], ev_op[:stop], ev_u[:stop], ev_v[:stop], ev_w[:stop], ev_pdel[:stop],
                 k, queries, qpos, out, day0,
             )
@@ -233,9 +236,9 @@ class LiftingEngine:
                 self.inst = _grow_rows(self.inst, int(self.meta[_k.M_NINST]) + 1, 0)
         # queries about the final state
         if qpos < queries.shape[0]:
-            _k.run_days(
+            self.base.run_days(
                 self.days, self.spay_i, self.spay_f, self.cand, self.inst, self.elem, self.stack, self.meta,
-                self.bstate, self.base.insert, self.base.mark, self.base.undo_to, self.base.query,
+                self.bstate,
                 ev_elem[:0], ev_op[:0], ev_u[:0], ev_v[:0], ev_w[:0], ev_pdel[:0],
                 0, queries, qpos, out, day0,
             )

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from predictors import PredictionArrays
 from structures import dsu as _dsu
+from structures import lifted_dsu as _lifted_dsu
 from structures import engine as _k
 
 from . import _validate
@@ -20,7 +21,7 @@ from .updates import Op, Predictions, UpdateBatch, as_queries
 
 __all__ = ["DynamicConnectivity"]
 
-_BASE = BaseKernels(_dsu.insert, _dsu.mark, _dsu.undo_to, _dsu.connected)
+_BASE = BaseKernels(_lifted_dsu.run_days, _lifted_dsu.reset_path)
 
 
 class DynamicConnectivity:

@@ -11,10 +11,11 @@ Genericity
 The base structure is passed as *first-class numba functions*
 ``b_insert(bstate, pay_i, pay_f, i) -> work``, ``b_mark(bstate) -> int`` and
 ``b_undo(bstate, mark) -> work``, plus ``b_query(bstate, x, y)`` for ``run``.
-We chose arguments over a closure factory because numba caches functions that
-take dispatchers as arguments (one specialisation per base, stored on disk),
-whereas closures built at run time cannot be cached and would recompile in
-every process.
+We chose arguments over a closure factory because closures built at run time
+cannot be cached at all.  numba's disk cache does not recognise dispatcher-typed
+arguments across processes either, so each base binds its kernels in two small
+wrappers whose arguments are plain arrays (:mod:`structures.lifted_dsu` for the
+union-find); those wrappers are cached with the engine code compiled into them.
 
 Instances
 ---------

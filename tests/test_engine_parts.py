@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 import predictors
 from dynalgo import DynamicConnectivity, Predictions, UpdateBatch
 from dynalgo._engine import BaseKernels, LiftingEngine
-from structures import dsu
+from structures import dsu, lifted_dsu
 from structures import engine as k
 from structures import partition_tree as pt
 from structures import schedule as sch
@@ -28,7 +28,7 @@ from tests.naive import (
     windows,
 )
 
-BASE = BaseKernels(dsu.insert, dsu.mark, dsu.undo_to, dsu.connected)
+BASE = BaseKernels(lifted_dsu.run_days, lifted_dsu.reset_path)
 
 
 # =================================================================================
