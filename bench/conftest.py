@@ -3,10 +3,8 @@
 Run with ``python -m pytest bench -p no:cacheprovider --benchmark-only``.
 
 The session uses a private, empty numba cache directory unless ``NUMBA_CACHE_DIR``
-is already set: numba's on-disk cache of the engine kernels that take the base
-structure's kernels as arguments never hits in a new process and its shared
-index can fail to re-pickle (see ``bench/connectivity.py``).  Kernels are
-compiled once per session by the ``warm`` fixture, outside any timing.
+is already set, so that the compile-time benchmark measures a cold compile.
+Kernels are compiled once per session by the ``warm`` fixture, outside any timing.
 """
 
 from __future__ import annotations
