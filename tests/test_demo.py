@@ -1,0 +1,32 @@
+"""The ``python -m dynalgo demo`` command runs, exits 0 and its answers match the references."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from dynalgo.demo import main
+
+
+def test_demo_runs_and_answers_match(tmp_path: Path) -> None:
+    out = tmp_path / "demo.json"
+    code = main(["demo", "--quiet", "--window", "3600", "--json", str(out)])
+    assert code == 0
+    res = json.loads(out.read_text())
+    assert res["dataset"] == "CollegeMsg" and res["updates"] > 60_000
+    assert res["hdt_answers_equal_offline"]
+    names = [r["predictions"] for r in res["rows"]]
+    assert "no predictions" in names and "exact sequence (oracle)" in names
+    for r in res["rows"]:
+        assert r["answers_equal_offline"], r["predictions"]
+    exact = next(r for r in res["rows"] if r["predictions"] == "exact sequence (oracle)")
+    none = next(r for r in res["rows"] if r["predictions"] == "no predictions")
+    assert exact["l1_error"] == 0 and exact["retriggers"] == 0
+    assert none["l1_error"] > exact["l1_error"] and none["work"] > exact["work"]
+
+
+def test_cli_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "dynalgo", "demo", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "--dataset" in proc.stdout
