@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from predictors import PredictionArrays
 from structures import dsu as _dsu
 from structures import lifted_dsu as _lifted_dsu
+from structures import sequence as _sequence
 from structures import engine as _k
 
 from . import _validate
@@ -265,7 +266,7 @@ class DynamicConnectivity:
         ids = self._reg.assign(self._keys(u, v))
         present = np.zeros(self._reg.size, dtype=np.bool_)
         present[:known] = self._engine.elem[:known, _k.E_PRESENT] >= 0
-        bad = int(_k.first_invalid(present, ids, op))
+        bad = int(_sequence.first_invalid(present, ids, op))
         if bad >= 0:
             self._reg.rollback()
             a, b = int(u[bad]), int(v[bad])

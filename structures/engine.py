@@ -518,22 +518,3 @@ def run_days(  # type: ignore[no-untyped-def]
             out[qpos] = b_query(bstate, queries[qpos, 1], queries[qpos, 2])
             qpos += 1
     return k, qpos
-
-
-@kernel
-def first_invalid(present, ev_elem, ev_op):  # type: ignore[no-untyped-def]
-    """Index of the first insert of a present element or delete of an absent one (-1: none).
-
-    ``present`` is a scratch copy of the presence flags; it is modified.
-    """
-    for k in range(ev_elem.shape[0]):
-        e = ev_elem[k]
-        if ev_op[k] == 1:
-            if present[e]:
-                return k
-            present[e] = True
-        else:
-            if not present[e]:
-                return k
-            present[e] = False
-    return -1

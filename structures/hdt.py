@@ -70,6 +70,7 @@ from numpy.typing import NDArray
 
 from . import ett as _ett
 from ._jit import kernel
+from .sequence import first_invalid
 from .ett import FLAG_A, FLAG_B, VERT
 from .ett import cut as _cut
 from .ett import find_flag as _find_flag
@@ -408,25 +409,6 @@ def run(ett, g, ids, op, u, v, queries, out):  # type: ignore[no-untyped-def]
         while qi < nq and queries[qi, 0] == k + 1:
             out[qi] = connected(ett, g, queries[qi, 1], queries[qi, 2])
             qi += 1
-
-
-@kernel
-def first_invalid(present, ids, op):  # type: ignore[no-untyped-def]
-    """Index of the first insert of a present edge or delete of an absent one (-1: none).
-
-    ``present`` is a scratch copy of the presence flags; it is modified.
-    """
-    for k in range(ids.shape[0]):
-        e = ids[k]
-        if op[k] == 1:
-            if present[e]:
-                return k
-            present[e] = True
-        else:
-            if not present[e]:
-                return k
-            present[e] = False
-    return -1
 
 
 # ---------------------------------------------------------------------------------
