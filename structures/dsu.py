@@ -12,6 +12,10 @@ State (a tuple, as returned by :func:`make`)::
     log    : int64[n]   one entry per successful union: (child << 8) | (child's rank << 1) | grew
     meta   : int64[2]   [log size, number of components]
 
+The kernels are inlined into their callers at numba-IR level (``inline="always"``):
+the engine calls them through function arguments millions of times, and the call
+overhead was a quarter of the engine's time.
+
 The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``,
 where the element ``i`` is the edge ``(pay_i[i, 0], pay_i[i, 1])``.
@@ -23,6 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
+
+import numba
 
 from ._jit import kernel
 
@@ -43,7 +49,7 @@ def make(n: int) -> DSUState:
     return DSUState(np.full(n, -1, dtype=np.int32), np.zeros(max(n, 1), dtype=np.int64), meta)
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def find(state, x):  # type: ignore[no-untyped-def]
     parent = state[0]
     while parent[x] >= 0:
@@ -51,7 +57,7 @@ def find(state, x):  # type: ignore[no-untyped-def]
     return x
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def union(state, a, b):  # type: ignore[no-untyped-def]
     """Join the sets of ``a`` and ``b``; return the work done (find steps + 1)."""
     parent, log, meta = state[0], state[1], state[2]
@@ -79,23 +85,23 @@ def union(state, a, b):  # type: ignore[no-untyped-def]
     return work
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def connected(state, a, b):  # type: ignore[no-untyped-def]
     return find(state, a) == find(state, b)
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
     """Engine interface: insert element ``i`` (the edge stored in ``pay_i[i]``)."""
     return union(state, pay_i[i, 0], pay_i[i, 1])
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def mark(state):  # type: ignore[no-untyped-def]
     return state[2][LOG_SIZE]
 
 
-@kernel
+@numba.njit(cache=True, nogil=True, inline="always")
 def undo_to(state, m):  # type: ignore[no-untyped-def]
     """Undo every union made after ``mark`` returned ``m``; return the work done."""
     parent, log, meta = state[0], state[1], state[2]
