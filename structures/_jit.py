@@ -15,3 +15,8 @@ import numba
 def kernel(fn: Callable[..., Any]) -> Any:
     """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``."""
     return numba.njit(cache=True, nogil=True)(fn)
+
+
+def inline_kernel(fn: Callable[..., Any]) -> Any:
+    """Like :func:`kernel`, and inlined into its callers at numba-IR level (small hot helpers)."""
+    return numba.njit(cache=True, nogil=True, inline="always")(fn)

@@ -28,9 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-import numba
-
-from ._jit import kernel
+from ._jit import inline_kernel
 
 LOG_SIZE = 0
 COMPONENTS = 1
@@ -49,7 +47,7 @@ def make(n: int) -> DSUState:
     return DSUState(np.full(n, -1, dtype=np.int32), np.zeros(max(n, 1), dtype=np.int64), meta)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def find(state, x):  # type: ignore[no-untyped-def]
     parent = state[0]
     while parent[x] >= 0:
@@ -57,7 +55,7 @@ def find(state, x):  # type: ignore[no-untyped-def]
     return x
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def union(state, a, b):  # type: ignore[no-untyped-def]
     """Join the sets of ``a`` and ``b``; return the work done (find steps + 1)."""
     parent, log, meta = state[0], state[1], state[2]
@@ -85,23 +83,23 @@ def union(state, a, b):  # type: ignore[no-untyped-def]
     return work
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def connected(state, a, b):  # type: ignore[no-untyped-def]
     return find(state, a) == find(state, b)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
     """Engine interface: insert element ``i`` (the edge stored in ``pay_i[i]``)."""
     return union(state, pay_i[i, 0], pay_i[i, 1])
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def mark(state):  # type: ignore[no-untyped-def]
     return state[2][LOG_SIZE]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inline_kernel
 def undo_to(state, m):  # type: ignore[no-untyped-def]
     """Undo every union made after ``mark`` returned ``m``; return the work done."""
     parent, log, meta = state[0], state[1], state[2]

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 from . import partition_tree as _pt
 from .schedule import choose_day, find_left, find_right, occupy, release  # noqa: F401
 
@@ -123,7 +123,7 @@ M_TREE = 23  # partition tree mode: partition_tree.TREAP or partition_tree.DYADI
 META_SIZE = 32
 
 
-@kernel
+@inline_kernel
 def _sync(days, spay_i, spay_f, inst, i, H):  # type: ignore[no-untyped-def]
     """Refresh the partner days (and the deletion slot's payload) of instance ``i``."""
     ins = inst[i, I_INS]
@@ -138,7 +138,7 @@ def _sync(days, spay_i, spay_f, inst, i, H):  # type: ignore[no-untyped-def]
             spay_f[1, dl] = spay_f[0, ins]
 
 
-@kernel
+@inline_kernel
 def _place(days, spay_i, spay_f, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
     """Put event ``col`` (I_INS or I_DEL) of instance ``i`` near day ``p`` (not before ``lo``)."""
     H = meta[M_H]
@@ -156,7 +156,7 @@ def _place(days, spay_i, spay_f, slot_row, inst, col, i, p, lo, meta):  # type: 
     return inst[i, col]
 
 
-@kernel
+@inline_kernel
 def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def]
     """Free the slot of event ``col`` of instance ``i`` (its day is left to the caller)."""
     d = inst[i, col]
@@ -168,7 +168,7 @@ def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def
             days[ROW_PART_DEL, d] = ROW_BIG
 
 
-@kernel
+@inline_kernel
 def _put(days, spay_i, spay_f, slot_row, inst, col, i, d, meta):  # type: ignore[no-untyped-def]
     """Move event ``col`` of instance ``i`` to the free day ``d`` (inside the horizon)."""
     _unplace(days, slot_row, inst, col, i, meta)
@@ -224,7 +224,7 @@ def _later_del(days, spay_i, spay_f, inst, meta, j, t):  # type: ignore[no-untyp
         _retrigger(days, meta, t, d)
 
 
-@kernel
+@inline_kernel
 def _new_instance(inst, meta, e):  # type: ignore[no-untyped-def]
     """Append a pending instance of element ``e`` with no scheduled event; return its id."""
     i = meta[M_NINST]
@@ -304,7 +304,7 @@ def handle_event(days, spay_i, spay_f, inst, elem, meta, e, op, u, v, w, pdel): 
         return i
 
 
-@kernel
+@inline_kernel
 def _push(stack, meta, a, b, node, m):  # type: ignore[no-untyped-def]
     sp = meta[M_SP]
     stack[sp, S_A] = a

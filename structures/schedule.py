@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 from .partition_tree import splitmix64
 
 
@@ -50,14 +50,14 @@ def find_left(prv, x):  # type: ignore[no-untyped-def]
     return x
 
 
-@kernel
+@inline_kernel
 def occupy(slot, nxt, prv, d, i):  # type: ignore[no-untyped-def]
     slot[d] = i
     nxt[d] = d + 1
     prv[d] = d - 1
 
 
-@kernel
+@inline_kernel
 def release(slot, nxt, prv, d):  # type: ignore[no-untyped-def]
     slot[d] = -1
     nxt[d] = d
