@@ -34,7 +34,7 @@ class RaceStats:
     lifted_work : int
         Work units the lifted side spent inside the race (base work + scanned slots).
     backstop_work : int
-        Work units of the backstop: ``1 + 4 (floor(log2 n) + 1) (1 + pushes + scanned)``
+        Work units of the backstop: ``1 + 8 (floor(log2 n) + 1) (1 + pushes + scanned)``
         per HDT update (see :mod:`structures.race_dsu_hdt`).
     days_lifted : int
         Days whose queries the lifted side answered (it caught up first).

@@ -28,11 +28,14 @@ Work units (deterministic, never wall-clock):
   Euler-tour walk -- find_root, split, merge, a flag update -- visits O(log n)
   treap nodes), ``pushes`` / ``scanned`` are the update's increments of HDT's
   own counters ``M_TREE_PUSHES + M_NONTREE_PUSHES`` and ``M_SCANNED``, and
-  ``WALKS = 4`` is the number of Euler-tour walks we charge per step (the
+  ``WALKS = 8`` is the number of Euler-tour walks we charge per step (the
   update itself, each push, each scanned edge; a tree-edge insertion does
-  about 10, a non-tree one 2-4).  With ``WALKS = 4`` a unit costs about the
-  same time on both sides (bench/connectivity.py ``--race`` reports the
-  nanoseconds per unit of each), which is what makes an equal share fair.
+  about 10, a non-tree one 2-4).  ``WALKS`` is a calibration: it makes a unit
+  cost about the same time on both sides, which is what makes an equal share
+  fair.  Measured by ``python -m bench.race`` (n = 10,000, 40,000 days): HDT
+  alone 16 ns per unit at ``WALKS = 8`` (32 at 4); the lifted side alone 8 ns
+  per unit (garbage predictions, scan-heavy) to 23 ns (exact, construction
+  included).
 
 Like :mod:`structures.lifted_dsu`, the kernels here take plain arrays only (the
 base kernels are bound inside), so numba's disk cache can key them.
@@ -71,7 +74,7 @@ F_SHARE = 2
 F_SIZE = 4
 
 #: Euler-tour walks charged per HDT step (see the module docstring)
-WALKS = 4
+WALKS = 8
 
 WINNER_LIFTED = 0
 WINNER_BACKSTOP = 1
