@@ -409,95 +409,98 @@ def path_done(stack, meta):  # type: ignore[no-untyped-def]
 
 @kernel
 def advance_chunk(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo, budget):  # type: ignore[no-untyped-def]
-    """One bounded, resumable piece of :func:`advance`; returns the work units spent.
+    """Bounded, resumable :func:`advance`: work for about ``budget`` units; return the units spent.
 
-    Does one of: continue the pending scan of the top window (at most
-    ``max(budget, 1)`` slots, position kept in ``meta[M_SCANPOS]``); undo the
-    windows that end before today or lie below a retriggered window (atomic:
-    bounded by the base's undo log); push the root; push the next window of
-    the path and scan a first chunk of its candidates.  The result of a
-    sequence of chunks is exactly that of :func:`advance` (same windows, same
-    inserts, same counters).  Work units are base work plus scanned slots,
-    the quantities of ``meta[M_BASE_WORK]`` and ``meta[M_SCAN]``.
+    Repeats, until the budget is spent (at least one piece is done) or the
+    path is complete: continue the pending scan of the top window (at most the
+    remaining budget, at least one slot; the position is kept in
+    ``meta[M_SCANPOS]``); undo the windows that end before today or lie below
+    a retriggered window (bounded by the base's undo log); push the root; push
+    the next window of the path.  A sequence of calls does exactly what
+    :func:`advance` does (same windows, same inserts, same counters).  Work
+    units are base work plus scanned slots, the quantities of
+    ``meta[M_BASE_WORK]`` and ``meta[M_SCAN]``.
     """
     t = meta[M_DAY]
     if t < 1:
         return 0
     H = meta[M_H]
-    chunk = max(budget, 1)
     used = 0
-    if meta[M_SCANPOS] == 0:
-        sp = meta[M_SP]
-        invalid = meta[M_INVALID]
-        if sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
-            undone = 0
-            while sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
-                sp -= 1
-                undone += b_undo(bstate, stack[sp, S_MARK])
-            meta[M_BASE_WORK] += undone
-            meta[M_UNDO_WORK] += undone
-            meta[M_SP] = sp
+    while True:
+        if used > 0 and used >= budget:
+            return used
+        if meta[M_SCANPOS] == 0:
+            sp = meta[M_SP]
+            invalid = meta[M_INVALID]
+            if sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
+                undone = 0
+                while sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
+                    sp -= 1
+                    undone += b_undo(bstate, stack[sp, S_MARK])
+                meta[M_BASE_WORK] += undone
+                meta[M_UNDO_WORK] += undone
+                meta[M_SP] = sp
+                used += undone
             meta[M_INVALID] = BIG
-            return undone
-        meta[M_INVALID] = BIG
-        if sp == 0:
-            _push(stack, meta, 1, H, meta[M_ROOT], b_mark(bstate))
-            work = 0
-            if days[ROW_PART_INS, 1] > H:
-                work = b_insert(bstate, spay_i[0], spay_f[0], 1)
-                meta[M_BASE_INSERTS] += 1
-            meta[M_BASE_WORK] += work
-            meta[M_SCAN] += 1
-            return 1 + work
-        a = stack[sp - 1, S_A]
-        b = stack[sp - 1, S_B]
-        if a == b:
-            return 0
-        d = stack[sp - 1, S_NODE]
-        m = b_mark(bstate)
-        if t <= d:
-            _push(stack, meta, a, d, days[ROW_LEFT, d], m)
-            meta[M_SCANPOS] = d + 1
-            meta[M_SCANEND] = b
-            meta[M_SCANKIND] = 0
+            if sp == 0:
+                _push(stack, meta, 1, H, meta[M_ROOT], b_mark(bstate))
+                work = 0
+                if days[ROW_PART_INS, 1] > H:
+                    work = b_insert(bstate, spay_i[0], spay_f[0], 1)
+                    meta[M_BASE_INSERTS] += 1
+                meta[M_BASE_WORK] += work
+                meta[M_SCAN] += 1
+                used += 1 + work
+                continue
+            a = stack[sp - 1, S_A]
+            b = stack[sp - 1, S_B]
+            if a == b:
+                return used
+            d = stack[sp - 1, S_NODE]
+            m = b_mark(bstate)
+            if t <= d:
+                _push(stack, meta, a, d, days[ROW_LEFT, d], m)
+                meta[M_SCANPOS] = d + 1
+                meta[M_SCANEND] = b
+                meta[M_SCANKIND] = 0
+            else:
+                _push(stack, meta, d + 1, b, days[ROW_RIGHT, d], m)
+                meta[M_SCANPOS] = a + 1
+                meta[M_SCANEND] = d + 1
+                meta[M_SCANKIND] = 1
+        # scan a chunk of the top window's sibling
+        sp = meta[M_SP]
+        lo = meta[M_SCANPOS]
+        end = meta[M_SCANEND]
+        hi = min(end, lo + max(budget - used, 1) - 1)
+        c = 0
+        work = 0
+        if meta[M_SCANKIND] == 0:
+            a = stack[sp - 1, S_A]
+            part_del = days[ROW_PART_DEL]
+            for s in range(lo, hi + 1):
+                cand[c] = s
+                c += part_del[s] <= a
+            pi = spay_i[1]
+            pf = spay_f[1]
+            for k in range(c):
+                work += b_insert(bstate, pi, pf, cand[k])
         else:
-            _push(stack, meta, d + 1, b, days[ROW_RIGHT, d], m)
-            meta[M_SCANPOS] = a + 1
-            meta[M_SCANEND] = d + 1
-            meta[M_SCANKIND] = 1
-    # scan a chunk of the top window's sibling
-    sp = meta[M_SP]
-    lo = meta[M_SCANPOS]
-    end = meta[M_SCANEND]
-    hi = min(end, lo + chunk - 1)
-    c = 0
-    work = 0
-    if meta[M_SCANKIND] == 0:
-        a = stack[sp - 1, S_A]
-        part_del = days[ROW_PART_DEL]
-        for s in range(lo, hi + 1):
-            cand[c] = s
-            c += part_del[s] <= a
-        pi = spay_i[1]
-        pf = spay_f[1]
-        for k in range(c):
-            work += b_insert(bstate, pi, pf, cand[k])
-    else:
-        b = stack[sp - 1, S_B]
-        part_ins = days[ROW_PART_INS]
-        for s in range(lo, hi + 1):
-            cand[c] = s
-            c += part_ins[s] > b
-        pi = spay_i[0]
-        pf = spay_f[0]
-        for k in range(c):
-            work += b_insert(bstate, pi, pf, cand[k])
-    scanned = hi - lo + 1
-    meta[M_SCANPOS] = 0 if hi >= end else hi + 1
-    meta[M_BASE_WORK] += work
-    meta[M_BASE_INSERTS] += c
-    meta[M_SCAN] += scanned
-    return used + scanned + work
+            b = stack[sp - 1, S_B]
+            part_ins = days[ROW_PART_INS]
+            for s in range(lo, hi + 1):
+                cand[c] = s
+                c += part_ins[s] > b
+            pi = spay_i[0]
+            pf = spay_f[0]
+            for k in range(c):
+                work += b_insert(bstate, pi, pf, cand[k])
+        scanned = hi - lo + 1
+        meta[M_SCANPOS] = 0 if hi >= end else hi + 1
+        meta[M_BASE_WORK] += work
+        meta[M_BASE_INSERTS] += c
+        meta[M_SCAN] += scanned
+        used += scanned + work
 
 
 @kernel
