@@ -4,6 +4,8 @@ Run from the repository root::
 
     python -m bench.race [--json out.json] [--repeat R] [--small] [--no-lifted-bad]
 
+(``--json PATH`` also writes the table as markdown beside it, ``PATH`` with ``.md``.)
+
 Workload: :func:`bench.workloads.churn` ``(10,000, 20,000, 20,000, seed 1)`` --
 20,000 initial insertions then 20,000 random updates on ``n = 10,000`` -- with
 one random query per day (:func:`bench.workloads.query_per_day`), as in
@@ -46,6 +48,26 @@ def _median_time(fn: Callable[[], Any], reps: int) -> tuple[Any, float]:
         out = fn()
         times.append(time.perf_counter() - t0)
     return out, float(np.median(times))
+
+
+def render(res: dict[str, Any]) -> str:
+    """The results as a markdown table."""
+    w = res["workload"]
+    lines = [f"# Backstop race: n = {w['n']:,}, {w['initial_edges']:,} initial edges + {w['updates']:,} updates, "
+             f"one query per day (median of {res['repeat']})", "",
+             "| contender | seconds | x HDT alone | x lifted alone (exact) | days lifted / backstop | work lifted / backstop |",
+             "|---|---:|---:|---:|---:|---:|"]
+    t_h = res["rows"]["hdt"]["seconds"]
+    t_l = res["rows"]["lifted/exact"]["seconds"]
+    for k, r in res["rows"].items():
+        race = r.get("race")
+        days = f"{race['days_lifted']:,} / {race['days_backstop']:,}" if race else ""
+        work = f"{race['lifted_work']:,} / {race['backstop_work']:,}" if race else f"{r.get('work_units', 0):,}"
+        lines.append(f"| {k} | {r['seconds']:.3f} | {r['seconds'] / t_h:.2f} | {r['seconds'] / t_l:.2f} | {days} | {work} |")
+    lines += ["", "Targets (2.2x): " + ", ".join(
+        f"{k} {'met' if v['met'] else 'NOT met'} ({v.get('ratio_to_hdt', v.get('ratio_to_lifted_exact')):.2f}x)"
+        for k, v in res["targets"].items()), ""]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(targets, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+        Path(args.json).with_suffix(".md").write_text(render(res), encoding="utf-8")
     return 0
 
 
