@@ -250,7 +250,7 @@ def warm_kernels() -> dict[str, float]:
     ref, out["offline"], _ = _timed(lambda: offline_connectivity(n, b, q))
 
     def lifted(preds: Any, pdel: Any = None) -> None:
-        g = DynamicConnectivity(n, preds)
+        g = DynamicConnectivity(n, preds, backstop=None)
         half = len(b) // 2
         qa = q[q[:, 0] <= half]
         qb = q[q[:, 0] > half].copy()
@@ -325,7 +325,7 @@ def run_lifted(
     equal = True
     for r in range(reps):
         preds = make_preds() if make_preds is not None else None
-        g, tc, cc = _timed(lambda: DynamicConnectivity(n, preds))
+        g, tc, cc = _timed(lambda: DynamicConnectivity(n, preds, backstop=None))
         gg = g
         if pdel is None:
             ans, tr, cr = _timed(lambda: gg.run(b, q))
@@ -361,7 +361,7 @@ def run_lifted_budgeted(
     from dynalgo import DynamicConnectivity
 
     T = len(b)
-    g, tc, cc = _timed(lambda: DynamicConnectivity(n, preds))
+    g, tc, cc = _timed(lambda: DynamicConnectivity(n, preds, backstop=None))
     bounds = np.linspace(0, T, chunks + 1).astype(np.int64)
     qd = q[:, 0]
     out = np.zeros(q.shape[0], dtype=np.bool_)
@@ -478,7 +478,7 @@ def _engine_run(n: int, b: Any, q: np.ndarray, preds: Any, kernels: tuple[Any, .
     structure (a do-nothing base: the answers are then meaningless)."""
     from dynalgo import DynamicConnectivity
 
-    g = DynamicConnectivity(n, preds)
+    g = DynamicConnectivity(n, preds, backstop=None)
     if kernels is not None:
         eng = g._engine
         eng.base = type(eng.base)(*kernels)
@@ -537,8 +537,8 @@ def profile_exact(n: int, b: Any, q: np.ndarray, offline: dict[str, Any], exact:
         prof["base_structure_seconds"] = t_full - t_null
     except Exception as exc:  # the engine's internals may change under us
         prof["null_base_error"] = f"{type(exc).__name__}: {exc}"
-    prof["cprofile_construct"] = _cprofile_top(lambda: DynamicConnectivity(n, predictors.exact(b)))
-    g = DynamicConnectivity(n, predictors.exact(b))
+    prof["cprofile_construct"] = _cprofile_top(lambda: DynamicConnectivity(n, predictors.exact(b), backstop=None))
+    g = DynamicConnectivity(n, predictors.exact(b), backstop=None)
     prof["cprofile_run"] = _cprofile_top(lambda: g.run(b, q))
     return prof
 
@@ -566,12 +566,12 @@ def _child_main(mode: str, small: bool) -> None:
     res["hwm_before"] = before["VmHWM"]
     res["peak_reset"] = _reset_peak()
     if mode == "lifted":
-        g = DynamicConnectivity(n, preds)
+        g = DynamicConnectivity(n, preds, backstop=None)
         res["rss_after_construct"] = _proc_status().get("VmRSS")
         g.run(b, q)
         res["stats"] = _stats_dict(g)
     elif mode == "pdel":
-        g = DynamicConnectivity(n)
+        g = DynamicConnectivity(n, backstop=None)
         g.run(b, q, predicted_deletions=pdel)
         res["stats"] = _stats_dict(g)
     elif mode == "offline":

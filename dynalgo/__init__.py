@@ -9,7 +9,7 @@ from __future__ import annotations
 import predictors
 
 from . import datasets, workloads
-from ._engine import EngineStats
+from ._engine import EngineStats, RaceStats
 from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
@@ -35,6 +35,7 @@ __all__ = [
     "HDTStats",
     "offline_connectivity",
     "EngineStats",
+    "RaceStats",
     "datasets",
     "workloads",
     "TemporalEdges",

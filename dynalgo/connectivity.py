@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable
 
 import networkx as nx
@@ -10,12 +11,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from predictors import PredictionArrays
 from structures import dsu as _dsu
+from structures import hdt as _hdt
 from structures import lifted_dsu as _lifted_dsu
 from structures import sequence as _sequence
 from structures import engine as _k
 
 from . import _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
+from ._race import Race
 from ._registry import Registry
 from .errors import DuplicateElementError, InvalidInputError, MissingElementError, PredictionError
 from .updates import Op, Predictions, UpdateBatch, as_queries
@@ -41,8 +44,21 @@ class DynamicConnectivity:
     predictions : Predictions or PredictionArrays, optional
         Predicted insertions and deletions with their days (the predicted-updates
         model), e.g. from :func:`predictors.exact` or :func:`predictors.perturbed`.  Days are absolute: day 1 is this structure's first update.
+    backstop : {"hdt", None}, default "hdt"
+        Race the lifted structure against a fully dynamic backstop
+        (:class:`dynalgo.HDTConnectivity`'s kernels) as in [LS] Alg. C.2: every
+        day both get the update and are stepped alternately with work budgets
+        until one has caught up; that one answers the day's queries.  Total work
+        is at most ``(1 + r)`` times the lifted side's and ``(1 + 1/r)`` times the
+        backstop's (plus one step), so bad predictions cost at most a constant
+        factor over HDT.  ``None``: the lifted structure alone.
+    backstop_share : float, default 1.0
+        ``r``: work units granted to the backstop per unit granted to the lifted side.
+    race_quantum : int, default 16
+        Least work budget of one step of the lifted side while the backstop runs.
     seed : int, default 0
-        Seed of the random partition tree and of the randomized schedule.
+        Seed of the random partition tree, of the randomized schedule and of
+        the backstop's treaps.
     deterministic_schedule : bool, default False
         Place conflicting predicted events on the nearest free day instead of
         the randomized harmonic rule.
@@ -100,11 +116,23 @@ class DynamicConnectivity:
         n: int,
         predictions: Predictions | PredictionArrays | None = None,
         *,
+        backstop: str | None = "hdt",
+        backstop_share: float = 1.0,
+        race_quantum: int = 16,
         seed: int = 0,
         deterministic_schedule: bool = False,
         tree: str = "dyadic",
     ) -> None:
         self._n = _validate.vertex_count(n)
+        if backstop not in ("hdt", None):
+            raise InvalidInputError(f"backstop must be 'hdt' or None, got {backstop!r}")
+        if backstop is not None and self._n > _hdt.MAX_N:
+            raise InvalidInputError(f"the HDT backstop takes at most {_hdt.MAX_N} vertices; pass backstop=None")
+        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
+        if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
+            raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
+        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
+            raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
         self._reg = Registry()
         predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
@@ -115,6 +143,27 @@ class DynamicConnectivity:
             predictions.op.astype(np.int64), np.minimum(predictions.day, _validate.NEVER).astype(np.int64),
             seed=seed, deterministic=deterministic_schedule, tree=tree,
         )
+        self._present = np.zeros(max(self._reg.size, 16), dtype=np.bool_)
+        self._race: Race | None = None
+        if backstop == "hdt":
+            self._race = Race(self._engine, self._n, share=share, quantum=int(race_quantum), seed=int(seed))
+            self._race.reserve(self._reg.size)
+
+    def _reserve(self) -> None:
+        """Room for every registered element id on both sides."""
+        size = self._reg.size
+        if self._present.shape[0] < size:
+            p = np.zeros(max(size, 2 * self._present.shape[0]), dtype=np.bool_)
+            p[: self._present.shape[0]] = self._present
+            self._present = p
+        if self._race is not None:
+            self._race.reserve(size)
+        else:
+            self._engine.reserve(size)
+
+    def _backstop_answers(self) -> bool:
+        """Whether today's state is the backstop's (it won the race of the last day)."""
+        return self._race is not None and self._race.winner == 1
 
     # element registry ---------------------------------------------------------------
     def _key(self, u: int, v: int) -> int:
@@ -132,22 +181,29 @@ class DynamicConnectivity:
     @property
     def day(self) -> int:
         """Number of updates handled so far (the last day)."""
-        return self._engine.day
+        return self._engine.day if self._race is None else self._race.day
 
     @property
     def num_components(self) -> int:
         """Number of connected components (isolated vertices count)."""
+        if self._backstop_answers():
+            assert self._race is not None
+            return int(self._race.hdt.meta[_hdt.M_COMPONENTS])
         return int(self._dsu.meta[_dsu.COMPONENTS])
 
     @property
     def num_edges(self) -> int:
         """Number of present edges."""
-        return int(np.count_nonzero(self._engine.elem[: self._reg.size, _k.E_PRESENT] >= 0))
+        return int(np.count_nonzero(self._present[: self._reg.size]))
 
     @property
     def stats(self) -> EngineStats:
-        """Work counters of the lifting engine (see :class:`dynalgo.EngineStats`)."""
-        return self._engine.stats()
+        """Work counters of the lifting engine (see :class:`dynalgo.EngineStats`); with a
+        backstop, ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`)."""
+        st = self._engine.stats()
+        if self._race is not None:
+            st = dataclasses.replace(st, days=self._race.day, race=self._race.stats())
+        return st
 
     # single updates -----------------------------------------------------------------
     def has_edge(self, u: int, v: int) -> bool:
@@ -155,7 +211,7 @@ class DynamicConnectivity:
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
         e = self._reg.get(self._key(u, v))
-        return e >= 0 and self._engine.present_instance(e) >= 0
+        return e >= 0 and bool(self._present[e])
 
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:
         """Insert the edge ``{u, v}`` (one day).
@@ -182,12 +238,13 @@ class DynamicConnectivity:
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
         key = self._key(u, v)
         e = self._reg.get(key)
-        if e >= 0 and self._engine.present_instance(e) >= 0:
+        if e >= 0 and self._present[e]:
             raise DuplicateElementError(f"edge ({u}, {v}) is already present; delete it first")
         if e < 0:
             e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
-        self._engine.reserve(self._reg.size, 1)
-        self._engine.step(e, int(Op.INSERT), u, v, 1.0, pdel)
+        self._reserve()
+        self._present[e] = True
+        self._step(e, int(Op.INSERT), u, v, pdel)
 
     def delete(self, u: int, v: int) -> None:
         """Delete the edge ``{u, v}`` (one day).
@@ -202,14 +259,29 @@ class DynamicConnectivity:
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
         e = self._reg.get(self._key(u, v))
-        if e < 0 or self._engine.present_instance(e) < 0:
+        if e < 0 or not self._present[e]:
             raise MissingElementError(f"edge ({u}, {v}) is not present, so it cannot be deleted")
-        self._engine.step(e, int(Op.DELETE), u, v, 1.0, 0)
+        self._present[e] = False
+        self._step(e, int(Op.DELETE), u, v, 0)
+
+    def _step(self, e: int, op: int, u: int, v: int, pdel: int) -> None:
+        """One validated update: a one-day batch (raced when there is a backstop)."""
+        if self._race is None:
+            self._engine.reserve(self._reg.size, 1)
+            self._engine.step(e, op, u, v, 1.0, pdel)
+            return
+        one = (np.array([e], dtype=np.int64), np.array([op], dtype=np.int64), np.array([u], dtype=np.int64),
+               np.array([v], dtype=np.int64), np.ones(1, dtype=np.float64), np.array([pdel], dtype=np.int64))
+        self._race.run(one, np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.bool_))
 
     def connected(self, u: int, v: int) -> bool:
         """Whether ``u`` and ``v`` are in the same component (O(log n) worst case)."""
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
+        if self._backstop_answers():
+            assert self._race is not None
+            ett, g = _hdt.args(self._race.hdt)
+            return bool(_hdt.connected(ett, g, u, v))
         return bool(_dsu.connected(tuple(self._dsu), u, v))
 
     # batches ------------------------------------------------------------------------
@@ -236,7 +308,7 @@ class DynamicConnectivity:
             update inserts (0: no prediction; ignored on deletions).  This is the
             predicted-deletion model.
         progress : bool, default False
-            Show a progress bar on stderr.
+            Show a progress bar on stderr (the lifted structure alone; ignored with a backstop).
 
         Returns
         -------
@@ -265,7 +337,7 @@ class DynamicConnectivity:
         known = self._reg.size
         ids = self._reg.assign(self._keys(u, v))
         present = np.zeros(self._reg.size, dtype=np.bool_)
-        present[:known] = self._engine.elem[:known, _k.E_PRESENT] >= 0
+        present[:known] = self._present[:known]
         bad = int(_sequence.first_invalid(present, ids, op))
         if bad >= 0:
             self._reg.rollback()
@@ -273,10 +345,13 @@ class DynamicConnectivity:
             if op[bad] == Op.INSERT:
                 raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
             raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
-        self._engine.reserve(self._reg.size)
+        self._reserve()
+        self._present[: present.shape[0]] = present
         out = np.zeros(q.shape[0], dtype=np.bool_)
         w = np.ones(T, dtype=np.float64)
-        if progress and T:
+        if self._race is not None:
+            self._race.run((ids, op, u, v, w, pdel), q, out)
+        elif progress and T:
             from tqdm import tqdm
 
             with tqdm(total=T, unit="upd", unit_scale=True, leave=False) as bar:
@@ -289,7 +364,7 @@ class DynamicConnectivity:
     def edges(self) -> NDArray[np.int64]:
         """The present edges as an ``(m, 2)`` array of ``(min, max)`` endpoints."""
         ne = self._reg.size
-        pres = np.flatnonzero(self._engine.elem[:ne, _k.E_PRESENT] >= 0)
+        pres = np.flatnonzero(self._present[:ne])
         keys = self._reg.keys[pres]
         return np.stack([keys // self._n, keys % self._n], axis=1) if keys.size else np.zeros((0, 2), np.int64)
 
@@ -323,17 +398,61 @@ class DynamicConnectivity:
 
     # invariants ---------------------------------------------------------------------
     def check(self) -> None:
-        """Assert every invariant: engine, union-find, and that the union-find's
-        components are exactly those of the present edges."""
-        self._engine.check()
+        """Assert every invariant.
+
+        The engine (its path may be unfinished while it lags in the race), the
+        union-find, the registry; the side that answers today holds exactly the
+        components of the present edges.  With a backstop, also HDT's invariants,
+        and on a copy where both sides are driven to today (outside the race),
+        that both hold exactly the present edges and the same components.
+        """
         self._reg.check()
+        ne = self._reg.size
+        assert not np.any(self._present[ne:]), "presence flag beyond the registry"
+        edges = self.edges()
+        if self._race is None:
+            self._engine.check()
+            _dsu.check(self._dsu)
+            assert np.array_equal(self._engine.elem[:ne, _k.E_PRESENT] >= 0, self._present[:ne]), \
+                "engine and presence flags disagree"
+            self._same_partition(self._dsu_roots(self._dsu), edges)
+            return
+        race = self._race
+        lifted_now = race.lifted_caught_up()
+        self._engine.check(require_path=lifted_now)
         _dsu.check(self._dsu)
+        _hdt.check(race.hdt)
+        assert race.lifted_caught_up() or race.backstop_caught_up(), "neither side holds today's state"
+        if self._backstop_answers():
+            assert race.backstop_caught_up(), "the backstop answers but lags"
+            self._same_partition(_hdt.check(race.hdt), edges)
+        else:
+            assert lifted_now, "the lifted side answers but lags"
+            self._same_partition(self._dsu_roots(self._dsu), edges)
+        # both sides, once caught up, hold the same edge set and the same components
+        twin = race.clone()
+        twin.catch_up()
+        twin.engine.check()
+        _dsu.check(_dsu.DSUState(*twin.engine.bstate))
+        roots_b = _hdt.check(twin.hdt)
+        assert np.array_equal(twin.engine.elem[:ne, _k.E_PRESENT] >= 0, self._present[:ne]), \
+            "lifted side (caught up) holds other edges"
+        assert np.array_equal(twin.hdt.ekind[:ne] != _hdt.ABSENT, self._present[:ne]), \
+            "backstop (caught up) holds other edges"
+        self._same_partition(self._dsu_roots(_dsu.DSUState(*twin.engine.bstate)), edges)
+        self._same_partition(roots_b, edges)
+
+    def _dsu_roots(self, state: _dsu.DSUState) -> NDArray[np.int64]:
+        st = tuple(state)
+        return np.array([_dsu.find(st, x) for x in range(self._n)], dtype=np.int64)
+
+    def _same_partition(self, roots_here: NDArray[np.int64], edges: NDArray[np.int64]) -> None:
+        """``roots_here`` (a representative per vertex) induces the components of ``edges``."""
         ref = _dsu.make(self._n)
         st = tuple(ref)
-        for a, b in self.edges().tolist():
+        for a, b in edges.tolist():
             _dsu.union(st, a, b)
-        roots_here = np.array([_dsu.find(tuple(self._dsu), x) for x in range(self._n)])
-        roots_ref = np.array([_dsu.find(st, x) for x in range(self._n)])
+        roots_ref = self._dsu_roots(ref)
         # same partition: the map root_here -> root_ref is a bijection
         pairs = np.unique(np.stack([roots_here, roots_ref], axis=1), axis=0)
         assert len(pairs) == len(np.unique(roots_here)) == len(np.unique(roots_ref)), "components differ from present edges"

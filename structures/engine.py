@@ -120,6 +120,9 @@ M_UNPREDICTED = 20  # real insertions with no predicted instance
 M_ROOT_RETRIGGERS = 21  # retriggers of the whole tree (deletion never predicted in the horizon)
 M_UNDO_WORK = 22  # part of M_BASE_WORK spent undoing
 M_TREE = 23  # partition tree mode: partition_tree.TREAP or partition_tree.DYADIC
+M_SCANPOS = 24  # resumable entry (advance_chunk): next slot to scan in the top window (0: none pending)
+M_SCANEND = 25  # last slot of that scan
+M_SCANKIND = 26  # 0: deletion slots (left child), 1: insertion slots (right child)
 META_SIZE = 32
 
 
@@ -394,12 +397,155 @@ def advance(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b
 
 
 @kernel
+def path_done(stack, meta):  # type: ignore[no-untyped-def]
+    """Whether the path stack ends, complete, at the leaf of day ``meta[M_DAY]``."""
+    t = meta[M_DAY]
+    if t < 1:
+        return True
+    sp = meta[M_SP]
+    return (sp > 0 and stack[sp - 1, S_A] == t and stack[sp - 1, S_B] == t
+            and meta[M_SCANPOS] == 0 and meta[M_INVALID] == BIG)
+
+
+@kernel
+def advance_chunk(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo, budget):  # type: ignore[no-untyped-def]
+    """Bounded, resumable :func:`advance`: work for about ``budget`` units; return the units spent.
+
+    Repeats, until the budget is spent (at least one piece is done) or the
+    path is complete: continue the pending scan of the top window (at most the
+    remaining budget, at least one slot; the position is kept in
+    ``meta[M_SCANPOS]``); undo the windows that end before today or lie below
+    a retriggered window (bounded by the base's undo log); push the root; push
+    the next window of the path.  A sequence of calls does exactly what
+    :func:`advance` does (same windows, same inserts, same counters).  Work
+    units are base work plus scanned slots, the quantities of
+    ``meta[M_BASE_WORK]`` and ``meta[M_SCAN]``.
+    """
+    t = meta[M_DAY]
+    if t < 1:
+        return 0
+    H = meta[M_H]
+    used = 0
+    while True:
+        if used > 0 and used >= budget:
+            return used
+        if meta[M_SCANPOS] == 0:
+            sp = meta[M_SP]
+            invalid = meta[M_INVALID]
+            if sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
+                undone = 0
+                while sp > 0 and (stack[sp - 1, S_B] < t or sp - 1 > invalid):
+                    sp -= 1
+                    undone += b_undo(bstate, stack[sp, S_MARK])
+                meta[M_BASE_WORK] += undone
+                meta[M_UNDO_WORK] += undone
+                meta[M_SP] = sp
+                used += undone
+            meta[M_INVALID] = BIG
+            if sp == 0:
+                _push(stack, meta, 1, H, meta[M_ROOT], b_mark(bstate))
+                work = 0
+                if days[ROW_PART_INS, 1] > H:
+                    work = b_insert(bstate, spay_i[0], spay_f[0], 1)
+                    meta[M_BASE_INSERTS] += 1
+                meta[M_BASE_WORK] += work
+                meta[M_SCAN] += 1
+                used += 1 + work
+                continue
+            a = stack[sp - 1, S_A]
+            b = stack[sp - 1, S_B]
+            if a == b:
+                return used
+            d = stack[sp - 1, S_NODE]
+            m = b_mark(bstate)
+            if t <= d:
+                _push(stack, meta, a, d, days[ROW_LEFT, d], m)
+                meta[M_SCANPOS] = d + 1
+                meta[M_SCANEND] = b
+                meta[M_SCANKIND] = 0
+            else:
+                _push(stack, meta, d + 1, b, days[ROW_RIGHT, d], m)
+                meta[M_SCANPOS] = a + 1
+                meta[M_SCANEND] = d + 1
+                meta[M_SCANKIND] = 1
+        # scan a chunk of the top window's sibling
+        sp = meta[M_SP]
+        lo = meta[M_SCANPOS]
+        end = meta[M_SCANEND]
+        hi = min(end, lo + max(budget - used, 1) - 1)
+        c = 0
+        work = 0
+        if meta[M_SCANKIND] == 0:
+            a = stack[sp - 1, S_A]
+            part_del = days[ROW_PART_DEL]
+            for s in range(lo, hi + 1):
+                cand[c] = s
+                c += part_del[s] <= a
+            pi = spay_i[1]
+            pf = spay_f[1]
+            for k in range(c):
+                work += b_insert(bstate, pi, pf, cand[k])
+        else:
+            b = stack[sp - 1, S_B]
+            part_ins = days[ROW_PART_INS]
+            for s in range(lo, hi + 1):
+                cand[c] = s
+                c += part_ins[s] > b
+            pi = spay_i[0]
+            pf = spay_f[0]
+            for k in range(c):
+                work += b_insert(bstate, pi, pf, cand[k])
+        scanned = hi - lo + 1
+        meta[M_SCANPOS] = 0 if hi >= end else hi + 1
+        meta[M_BASE_WORK] += work
+        meta[M_BASE_INSERTS] += c
+        meta[M_SCAN] += scanned
+        used += scanned + work
+
+
+@kernel
+def lifted_step(  # type: ignore[no-untyped-def]
+    days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate, b_insert, b_mark, b_undo,
+    ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
+):
+    """Work on the lifted side for about ``budget`` units (it may overshoot by one chunk's base work).
+
+    Buffered events are the days ``meta[M_DAY] + 1 .. target``; the event of
+    day ``d`` is row ``d - log_day0 - 1`` of the ``ev_*`` arrays.  The next
+    event is handled only once the path of the current day is complete, so the
+    work done is exactly that of :func:`run_days` on the same days.  Returns
+    ``(units spent, status)``: status 0 caught up (day ``target`` handled and
+    its path complete), 1 budget spent, 2 the horizon must grow, 3 ``inst``
+    must grow (the caller grows and calls again).
+    """
+    used = 0
+    while True:
+        if not path_done(stack, meta):
+            if used >= budget:
+                return used, 1
+            used += advance_chunk(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo,
+                                  budget - used)
+            continue
+        if meta[M_DAY] >= target:
+            return used, 0
+        if used >= budget:
+            return used, 1
+        if meta[M_DAY] + 1 > meta[M_H]:
+            return used, 2
+        k = meta[M_DAY] - log_day0
+        if ev_op[k] == 1 and elem[ev_elem[k], E_HEAD] < 0 and meta[M_NINST] >= inst.shape[0]:
+            return used, 3
+        handle_event(days, spay_i, spay_f, inst, elem, meta, ev_elem[k], ev_op[k], ev_u[k], ev_v[k], ev_w[k], ev_pdel[k])
+
+
+@kernel
 def reset_path(stack, meta, bstate, b_undo):  # type: ignore[no-untyped-def]
     """Undo the whole path (the base returns to its empty state)."""
     if meta[M_SP] > 0:
         meta[M_BASE_WORK] += b_undo(bstate, stack[0, S_MARK])
     meta[M_SP] = 0
     meta[M_INVALID] = BIG
+    meta[M_SCANPOS] = 0
 
 
 @kernel

@@ -88,16 +88,22 @@ class ConnectivityMachine(RuleBasedStateMachine):
         scale=st.integers(1, 50),
         drop=st.sampled_from([0.1, 0.3, 0.5, 0.9]),
         deterministic=st.booleans(),
+        backstop=st.sampled_from([None, "hdt"]),
+        share=st.sampled_from([1.0, 0.25, 4.0]),
+        quantum=st.sampled_from([1, 16]),
     )
     def setup(
-        self, n: int, length: int, hot: int, seed: int, mode: str, scale: int, drop: float, deterministic: bool
+        self, n: int, length: int, hot: int, seed: int, mode: str, scale: int, drop: float, deterministic: bool,
+        backstop: str | None, share: float, quantum: int,
     ) -> None:
         rng = np.random.default_rng(seed)
         self.future = random_events(rng, n, length, hot=hot)
         preds = make_predictions(self.future, mode, seed=seed, scale=scale, drop=drop)
-        self.g = DynamicConnectivity(n, preds, seed=seed, deterministic_schedule=deterministic)
+        self.g = DynamicConnectivity(n, preds, seed=seed, deterministic_schedule=deterministic,
+                                     backstop=backstop, backstop_share=share, race_quantum=quantum)
         self.ref = NaiveGraph(n)
         event(f"predictions: {mode}")
+        event(f"backstop: {backstop}")
 
     # helpers --------------------------------------------------------------------
     @property
@@ -212,6 +218,8 @@ class ConnectivityMachine(RuleBasedStateMachine):
             event(f"retriggers: {'yes' if s.retriggers else 'no'}, root: {'yes' if s.root_retriggers else 'no'}")
             event(f"reschedules: {'yes' if s.reschedules else 'no'}, early: {'yes' if s.early_events else 'no'}")
             event(f"days: {'>= 50' if s.days >= 50 else '< 50'}")
+            if s.race is not None:
+                event(f"lifted answered: {'yes' if s.race.days_lifted else 'no'}")
 
     # invariants -----------------------------------------------------------------
     @invariant()
@@ -243,9 +251,12 @@ TestConnectivityMachine = ConnectivityMachine.TestCase
     mode=st.sampled_from(MODES),
     deterministic=st.booleans(),
     pd_rate=st.sampled_from([0.0, 0.5, 1.0]),
+    backstop=st.sampled_from([None, "hdt"]),
+    share=st.sampled_from([1.0, 0.25]),
 )
 def test_run_equals_step_replay(
-    n: int, prefix_len: int, length: int, seed: int, mode: str, deterministic: bool, pd_rate: float
+    n: int, prefix_len: int, length: int, seed: int, mode: str, deterministic: bool, pd_rate: float,
+    backstop: str | None, share: float,
 ) -> None:
     rng = np.random.default_rng(seed)
     prefix = random_events(rng, n, prefix_len, hot=2)
@@ -255,8 +266,9 @@ def test_run_equals_step_replay(
     start = ref.sorted_edges()
     events = random_events(rng, n, length, start, hot=2)
     preds = make_predictions(prefix + events, mode, seed=seed, scale=int(rng.integers(1, 51)))
-    g_run = DynamicConnectivity(n, preds, seed=seed, deterministic_schedule=deterministic)
-    g_step = DynamicConnectivity(n, preds, seed=seed, deterministic_schedule=deterministic)
+    kw = dict(seed=seed, deterministic_schedule=deterministic, backstop=backstop, backstop_share=share)
+    g_run = DynamicConnectivity(n, preds, **kw)  # type: ignore[arg-type]
+    g_step = DynamicConnectivity(n, preds, **kw)  # type: ignore[arg-type]
     for op, u, v in prefix:
         for g in (g_run, g_step):
             g.insert(u, v) if op == 1 else g.delete(u, v)
@@ -320,9 +332,10 @@ def _long_sequence(seed: int) -> tuple[int, list[Event], predictors.PredictionAr
     return n, events, preds, pd
 
 
-def test_long_step_api_doubles_horizon() -> None:
+@pytest.mark.parametrize("backstop", [None, "hdt"])
+def test_long_step_api_doubles_horizon(backstop: str | None) -> None:
     n, events, preds, pd = _long_sequence(11)
-    g = DynamicConnectivity(n, preds, seed=3)
+    g = DynamicConnectivity(n, preds, seed=3, backstop=backstop)
     ref = NaiveGraph(n)
     rng = np.random.default_rng(5)
     for k, (op, u, v) in enumerate(events):
@@ -343,15 +356,19 @@ def test_long_step_api_doubles_horizon() -> None:
     assert_same(g, ref)
     st_ = g.stats
     assert st_.days == LONG
-    assert st_.horizon_doublings >= 1
-    assert st_.horizon >= LONG
+    if backstop is None:  # raced, the lifted side may lag before the horizon
+        assert st_.horizon_doublings >= 1
+        assert st_.horizon >= LONG
+    else:
+        assert st_.race is not None and st_.race.days_lifted + st_.race.days_backstop == LONG
 
 
-def test_long_run_api_doubles_horizon_and_matches_steps() -> None:
+@pytest.mark.parametrize("backstop", [None, "hdt"])
+def test_long_run_api_doubles_horizon_and_matches_steps(backstop: str | None) -> None:
     n, events, preds, pd = _long_sequence(12)
     rng = np.random.default_rng(6)
-    g_run = DynamicConnectivity(n, preds, seed=4)
-    g_step = DynamicConnectivity(n, preds, seed=4)
+    g_run = DynamicConnectivity(n, preds, seed=4, backstop=backstop)
+    g_step = DynamicConnectivity(n, preds, seed=4, backstop=backstop)
     start: list[tuple[int, int]] = []
     ref = NaiveGraph(n)
     pos = 0
@@ -377,7 +394,8 @@ def test_long_run_api_doubles_horizon_and_matches_steps() -> None:
         g_run.check()
         assert_same(g_run, ref)
     assert pos == LONG
-    assert g_run.stats.horizon_doublings >= 1
+    if backstop is None:
+        assert g_run.stats.horizon_doublings >= 1
     assert g_run.stats == g_step.stats
     assert_same(g_step, ref)
 
@@ -386,7 +404,7 @@ def test_exact_long_predictions_cover_the_horizon() -> None:
     """With exact predictions of 3000 days the horizon is known up front: no doubling, no retrigger."""
     n, events, _, _ = _long_sequence(13)
     batch = make_batch(events)
-    g = DynamicConnectivity(n, predictors.exact(batch), seed=1)
+    g = DynamicConnectivity(n, predictors.exact(batch), seed=1, backstop=None)
     qd = np.arange(LONG + 1)
     rng = np.random.default_rng(0)
     queries = np.stack([qd, rng.integers(0, n, qd.size), rng.integers(0, n, qd.size)], axis=1)

@@ -435,7 +435,7 @@ def test_exact_predictions_waste_nothing(n: int, length: int, seed: int, use_run
     rng = np.random.default_rng(seed)
     events = random_events(rng, n, length, hot=3)
     batch = UpdateBatch.from_arrays(*events_arrays(events))
-    g = DynamicConnectivity(n, predictors.exact(batch), seed=seed, deterministic_schedule=det)
+    g = DynamicConnectivity(n, predictors.exact(batch), seed=seed, deterministic_schedule=det, backstop=None)
     if use_run:
         g.run(batch)
     else:
@@ -468,7 +468,7 @@ def test_exact_predicted_deletions_never_retrigger(length: int) -> None:
     n = 7
     events = random_events(rng, n, length, hot=3)
     pdel = exact_deletion_days(events)
-    g = DynamicConnectivity(n)
+    g = DynamicConnectivity(n, backstop=None)
     ref = NaiveGraph(n)
     for j, (o, a, b) in enumerate(events):
         if o == 1:
@@ -487,7 +487,7 @@ def test_exact_predicted_deletions_never_retrigger(length: int) -> None:
 
 
 def test_unpredicted_deletion_is_a_root_retrigger() -> None:
-    g = DynamicConnectivity(3)
+    g = DynamicConnectivity(3, backstop=None)
     g.insert(0, 1)
     assert g.stats.retriggers == 0
     g.delete(0, 1)
@@ -499,7 +499,7 @@ def test_unpredicted_deletion_is_a_root_retrigger() -> None:
 
 
 def test_predicted_insert_unpredicted_delete_is_a_root_retrigger() -> None:
-    g = DynamicConnectivity(3, Predictions.from_arrays([1], [0], [1], [1]))
+    g = DynamicConnectivity(3, Predictions.from_arrays([1], [0], [1], [1]), backstop=None)
     g.insert(0, 1)
     assert g.stats.unpredicted_inserts == 0 and g.stats.early_events == 0
     g.delete(0, 1)
@@ -508,7 +508,7 @@ def test_predicted_insert_unpredicted_delete_is_a_root_retrigger() -> None:
 
 
 def test_wrong_but_inside_horizon_deletion_is_a_local_retrigger() -> None:
-    g = DynamicConnectivity(3, Predictions.from_arrays([1, 0], [0, 0], [1, 1], [1, 50]))
+    g = DynamicConnectivity(3, Predictions.from_arrays([1, 0], [0, 0], [1, 1], [1, 50]), backstop=None)
     g.insert(0, 1)
     g.delete(0, 1)  # day 2 instead of day 50
     s = g.stats
@@ -518,7 +518,7 @@ def test_wrong_but_inside_horizon_deletion_is_a_local_retrigger() -> None:
 
 
 def test_late_deletion_is_rescheduled_and_retriggers() -> None:
-    g = DynamicConnectivity(3, Predictions.from_arrays([1, 0], [0, 0], [1, 1], [1, 2]))
+    g = DynamicConnectivity(3, Predictions.from_arrays([1, 0], [0, 0], [1, 1], [1, 2]), backstop=None)
     g.insert(0, 1)
     g.insert(1, 2)  # day 2: the predicted deletion of {0, 1} did not happen
     s = g.stats
