@@ -16,7 +16,7 @@ from structures import lifted_dsu as _lifted_dsu
 from structures import sequence as _sequence
 from structures import engine as _k
 
-from . import _validate
+from . import _edges, _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._race import Race
 from ._registry import Registry
@@ -170,7 +170,7 @@ class DynamicConnectivity:
         return min(u, v) * self._n + max(u, v)
 
     def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.minimum(u, v) * self._n + np.maximum(u, v)
+        return _edges.edge_keys(self._n, u, v)
 
     # properties ---------------------------------------------------------------------
     @property
@@ -366,14 +366,11 @@ class DynamicConnectivity:
         ne = self._reg.size
         pres = np.flatnonzero(self._present[:ne])
         keys = self._reg.keys[pres]
-        return np.stack([keys // self._n, keys % self._n], axis=1) if keys.size else np.zeros((0, 2), np.int64)
+        return _edges.keys_to_edges(self._n, keys)
 
     def to_networkx(self) -> "nx.Graph[int]":
         """The current graph as a :class:`networkx.Graph` on nodes ``0..n-1``."""
-        g: nx.Graph[int] = nx.Graph()
-        g.add_nodes_from(range(self._n))
-        g.add_edges_from(self.edges().tolist())
-        return g
+        return _edges.to_graph(self._n, self.edges())
 
     @classmethod
     def from_networkx(
@@ -384,16 +381,9 @@ class DynamicConnectivity:
         The nodes of ``graph`` must be the integers ``0..n-1``; use
         :func:`networkx.convert_node_labels_to_integers` otherwise.
         """
-        n = graph.number_of_nodes()
-        nodes = set(graph.nodes)
-        if n == 0 or nodes != set(range(n)):
-            raise InvalidInputError("graph nodes must be exactly the integers 0..n-1 (n >= 1); "
-                                    "relabel with networkx.convert_node_labels_to_integers")
-        if graph.is_directed() or graph.is_multigraph():
-            raise InvalidInputError("from_networkx expects an undirected simple nx.Graph")
+        n, batch = _edges.insertions_of(graph)
         g = cls(n, predictions, seed=seed)
-        e = np.asarray(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
-        g.run(UpdateBatch.from_arrays(np.ones(len(e), dtype=np.int8), e[:, 0], e[:, 1]))
+        g.run(batch)
         return g
 
     # invariants ---------------------------------------------------------------------

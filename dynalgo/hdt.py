@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from structures import dsu as _dsu
 from structures import hdt as _hdt
 
-from . import _validate
+from . import _edges, _validate
 from ._registry import Registry
 from .errors import DuplicateElementError, InvalidInputError, MissingElementError
 from .updates import Op, UpdateBatch, as_queries
@@ -135,7 +135,7 @@ class HDTConnectivity:
         return min(u, v) * self._n + max(u, v)
 
     def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.minimum(u, v) * self._n + np.maximum(u, v)
+        return _edges.edge_keys(self._n, u, v)
 
     def _grow_or_rollback(self) -> None:
         """Room for every registered edge id, or take the last assignment back and raise."""
@@ -322,9 +322,7 @@ class HDTConnectivity:
         ne = self._reg.size
         pres = np.flatnonzero(self._s.ekind[:ne] != _hdt.ABSENT)
         keys = self._reg.keys[pres]
-        if not keys.size:
-            return np.zeros((0, 2), dtype=np.int64)
-        return np.stack([keys // self._n, keys % self._n], axis=1)
+        return _edges.keys_to_edges(self._n, keys)
 
     def to_networkx(self) -> "nx.Graph[int]":
         """The current graph as a :class:`networkx.Graph` on nodes ``0..n-1``.
@@ -335,10 +333,7 @@ class HDTConnectivity:
         >>> sorted(g.to_networkx().edges())
         [(0, 1)]
         """
-        graph: nx.Graph[int] = nx.Graph()
-        graph.add_nodes_from(range(self._n))
-        graph.add_edges_from(self.edges().tolist())
-        return graph
+        return _edges.to_graph(self._n, self.edges())
 
     @classmethod
     def from_networkx(cls, graph: "nx.Graph[Any]", *, seed: int = 0) -> "HDTConnectivity":
@@ -359,17 +354,9 @@ class HDTConnectivity:
         >>> g.num_components, g.num_edges
         (1, 3)
         """
-        if not isinstance(graph, nx.Graph):
-            raise InvalidInputError(f"from_networkx expects a networkx.Graph, got {type(graph).__name__}")
-        if graph.is_directed() or graph.is_multigraph():
-            raise InvalidInputError("from_networkx expects an undirected simple nx.Graph")
-        n = graph.number_of_nodes()
-        if n == 0 or set(graph.nodes) != set(range(n)):
-            raise InvalidInputError("graph nodes must be exactly the integers 0..n-1 (n >= 1); "
-                                    "relabel with networkx.convert_node_labels_to_integers")
+        n, batch = _edges.insertions_of(graph)
         g = cls(n, seed=seed)
-        e = np.asarray(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
-        g.run(UpdateBatch.from_arrays(np.ones(len(e), dtype=np.int8), e[:, 0], e[:, 1]))
+        g.run(batch)
         return g
 
     # invariants ---------------------------------------------------------------------

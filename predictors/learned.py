@@ -51,7 +51,7 @@ from typing import Callable, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .basic import EventSequence, PredictionArrays, _int_array, _op_array
+from .basic import EventSequence, PredictionArrays, _first_day, _int_array, _op_array
 
 __all__ = [
     "DeletionPredictor",
@@ -104,18 +104,6 @@ class DeletionPredictor(Protocol):
     def observe(self, day: int, time: int, op: int, u: int, v: int) -> None:
         """Learn from the real update of day ``day`` (``op`` 1 insert, 0 delete)."""
         ...
-
-
-def _check_first_day(first_day: int) -> int:
-    if isinstance(first_day, bool):
-        raise ValueError("first_day must be an integer >= 1, got a bool")
-    try:
-        d = operator.index(first_day)
-    except TypeError:
-        raise ValueError(f"first_day must be an integer >= 1, got {first_day!r}") from None
-    if d < 1:
-        raise ValueError(f"first_day must be an integer >= 1 (days are 1-based), got {d}")
-    return d
 
 
 def predict_deletions(
@@ -190,7 +178,7 @@ def predict_deletions(
     v_a = _int_array(v, "v")
     if not (op_a.shape == u_a.shape == v_a.shape):
         raise ValueError(f"op, u, v must have equal lengths, got {op_a.size}, {u_a.size}, {v_a.size}")
-    d0 = _check_first_day(first_day)
+    d0 = _first_day(first_day)
     n = int(op_a.size)
     if time is None:
         t_a = np.arange(d0, d0 + n, dtype=np.int64)
@@ -272,7 +260,7 @@ def deletion_predictions(
             "batch arrays and predicted_deletions must have equal lengths, "
             f"got {op.size}, {u.size}, {v.size}, {pd.size}"
         )
-    d0 = _check_first_day(first_day)
+    d0 = _first_day(first_day)
     ins = np.flatnonzero(op == _INSERT)
     has = ins[pd[ins] > 0]
     return PredictionArrays(
@@ -311,7 +299,7 @@ def exact_time_to_day(times: ArrayLike, *, first_day: int = 1) -> Callable[[int]
     t = _int_array(times, "times")
     if t.size > 1 and bool(np.any(t[1:] < t[:-1])):
         raise ValueError("times must be non-decreasing")
-    d0 = _check_first_day(first_day)
+    d0 = _first_day(first_day)
     tl: list[int] = t.tolist()
 
     def time_to_day(time: int) -> int:
