@@ -1,6 +1,6 @@
 """Plots for the performance page, from the JSON the benchmark scripts write.
 
-    python -m bench.plots [--connectivity bench/results/connectivity.json] [--out docs/img]
+    python -m bench.plots [--connectivity bench/results/connectivity.json] [--out docs/pages/img]
 
 Needs matplotlib (a benchmark-only dependency).  Writes ``degradation.png``: wall
 time and work of the lifted structure against the l1 error of the predictions
@@ -55,7 +55,7 @@ def degradation(res: dict[str, Any], out: Path) -> Path:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--connectivity", default="bench/results/connectivity.json")
-    ap.add_argument("--out", default="docs/img")
+    ap.add_argument("--out", default="docs/pages/img")
     args = ap.parse_args()
     res = json.loads(Path(args.connectivity).read_text())
     print(degradation(res, Path(args.out)))
