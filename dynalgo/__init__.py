@@ -10,6 +10,7 @@ import predictors
 
 from . import datasets, workloads
 from ._engine import EngineStats, RaceStats
+from .bipartite import DynamicBipartiteness
 from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DynamicConnectivity",
+    "DynamicBipartiteness",
     "HDTConnectivity",
     "HDTStats",
     "offline_connectivity",

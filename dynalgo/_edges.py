@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import InvalidInputError
-from .updates import UpdateBatch
+from structures import sequence as _sequence
+
+from . import _validate
+from ._registry import Registry
+from .errors import DuplicateElementError, InvalidInputError, MissingElementError
+from .updates import Op, UpdateBatch
 
 
 def edge_keys(n: int, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -44,3 +48,58 @@ def insertions_of(graph: "nx.Graph[Any]") -> tuple[int, UpdateBatch]:
                                 "relabel with networkx.convert_node_labels_to_integers")
     e = np.asarray(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
     return n, UpdateBatch.from_arrays(np.ones(len(e), dtype=np.int8), e[:, 0], e[:, 1])
+
+
+class PreparedBatch(NamedTuple):
+    """A validated batch of edge updates, ready for the engine."""
+
+    ids: NDArray[np.int64]
+    op: NDArray[np.int64]
+    u: NDArray[np.int64]
+    v: NDArray[np.int64]
+    pdel: NDArray[np.int64]
+    present: NDArray[np.bool_]
+
+
+def prepare_batch(
+    n: int, reg: Registry, present_now: NDArray[np.bool_], batch: Any, day0: int, predicted_deletions: Any
+) -> PreparedBatch:
+    """Validate ``batch`` against the present edge set and register its edges.
+
+    Returns element ids, columns, absolute predicted deletion days (0: none) and
+    the presence flags after the batch.  On any error the registry is rolled
+    back and nothing else has changed.
+    """
+    if not isinstance(batch, UpdateBatch):
+        raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+    T = len(batch)
+    u = np.ascontiguousarray(batch.u, dtype=np.int64)
+    v = np.ascontiguousarray(batch.v, dtype=np.int64)
+    op = np.ascontiguousarray(batch.op, dtype=np.int64)
+    _validate.vertex_arrays(n, u, v, "update")
+    if predicted_deletions is None:
+        pdel = np.zeros(T, dtype=np.int64)
+    else:
+        pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
+        pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
+    known = reg.size
+    ids = reg.assign(edge_keys(n, u, v))
+    present = np.zeros(reg.size, dtype=np.bool_)
+    present[:known] = present_now[:known]
+    bad = int(_sequence.first_invalid(present, ids, op))
+    if bad >= 0:
+        reg.rollback()
+        a, b = int(u[bad]), int(v[bad])
+        if op[bad] == Op.INSERT:
+            raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
+        raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
+    return PreparedBatch(ids, op, u, v, pdel, present)
+
+
+def grow_flags(flags: NDArray[np.bool_], size: int) -> NDArray[np.bool_]:
+    """``flags`` with room for ``size`` entries (doubling; new entries False)."""
+    if flags.shape[0] >= size:
+        return flags
+    out = np.zeros(max(size, 2 * flags.shape[0]), dtype=np.bool_)
+    out[: flags.shape[0]] = flags
+    return out

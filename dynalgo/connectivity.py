@@ -13,7 +13,6 @@ from predictors import PredictionArrays
 from structures import dsu as _dsu
 from structures import hdt as _hdt
 from structures import lifted_dsu as _lifted_dsu
-from structures import sequence as _sequence
 from structures import engine as _k
 
 from . import _edges, _validate
@@ -152,10 +151,7 @@ class DynamicConnectivity:
     def _reserve(self) -> None:
         """Room for every registered element id on both sides."""
         size = self._reg.size
-        if self._present.shape[0] < size:
-            p = np.zeros(max(size, 2 * self._present.shape[0]), dtype=np.bool_)
-            p[: self._present.shape[0]] = self._present
-            self._present = p
+        self._present = _edges.grow_flags(self._present, size)
         if self._race is not None:
             self._race.reserve(size)
         else:
@@ -323,28 +319,9 @@ class DynamicConnectivity:
         if not isinstance(batch, UpdateBatch):
             raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
         T = len(batch)
-        u = np.ascontiguousarray(batch.u, dtype=np.int64)
-        v = np.ascontiguousarray(batch.v, dtype=np.int64)
-        op = np.ascontiguousarray(batch.op, dtype=np.int64)
-        _validate.vertex_arrays(self._n, u, v, "update")
         q = as_queries(queries, self._n, 0, T)
-        day0 = self.day
-        if predicted_deletions is None:
-            pdel = np.zeros(T, dtype=np.int64)
-        else:
-            pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
-            pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
-        known = self._reg.size
-        ids = self._reg.assign(self._keys(u, v))
-        present = np.zeros(self._reg.size, dtype=np.bool_)
-        present[:known] = self._present[:known]
-        bad = int(_sequence.first_invalid(present, ids, op))
-        if bad >= 0:
-            self._reg.rollback()
-            a, b = int(u[bad]), int(v[bad])
-            if op[bad] == Op.INSERT:
-                raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
-            raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
+        ids, op, u, v, pdel, present = _edges.prepare_batch(
+            self._n, self._reg, self._present, batch, self.day, predicted_deletions)
         self._reserve()
         self._present[: present.shape[0]] = present
         out = np.zeros(q.shape[0], dtype=np.bool_)
