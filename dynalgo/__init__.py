@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import predictors
 
-from . import datasets, workloads
+from . import datasets, engine, workloads
 from ._engine import EngineStats, RaceStats
 from .bipartite import DynamicBipartiteness
 from .connectivity import DynamicConnectivity
@@ -39,6 +39,7 @@ __all__ = [
     "EngineStats",
     "RaceStats",
     "datasets",
+    "engine",
     "workloads",
     "TemporalEdges",
     "college_msg",
