@@ -12,6 +12,7 @@ from . import datasets, engine, workloads
 from ._engine import EngineStats, RaceStats
 from .bipartite import DynamicBipartiteness
 from .connectivity import DynamicConnectivity
+from .contingency import ContingencyReport, screen_contingencies
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
@@ -36,6 +37,8 @@ __all__ = [
     "HDTConnectivity",
     "HDTStats",
     "offline_connectivity",
+    "screen_contingencies",
+    "ContingencyReport",
     "EngineStats",
     "RaceStats",
     "datasets",
