@@ -10,7 +10,8 @@ find by size as its base so the island size is one ``find``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -75,11 +76,20 @@ def _branches(n: int, branches: ArrayLike) -> NDArray[np.int64]:
 def _contingencies(m: int, contingencies: Iterable[Any] | ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """CSR layout (offsets, branch ids) of the outage sets; -1 entries of a padded array are ignored."""
     if isinstance(contingencies, np.ndarray) and contingencies.ndim == 1:
-        rows: Sequence[Any] = [[x] for x in contingencies.tolist()]
+        rows: list[list[Any]] = [[x] for x in contingencies.tolist()]
     elif isinstance(contingencies, np.ndarray):
         rows = [[x for x in r if x != -1] for r in contingencies.tolist()]
     else:
-        rows = [[r] if isinstance(r, (int, np.integer)) else list(r) for r in contingencies]
+        if not isinstance(contingencies, Iterable):
+            raise InvalidInputError(f"contingencies must be an iterable of branch sets, got {type(contingencies).__name__}")
+        rows = []
+        for r in contingencies:
+            if isinstance(r, (int, np.integer)):
+                rows.append([r])
+            elif isinstance(r, Iterable):
+                rows.append(list(r))
+            else:
+                raise InvalidInputError(f"a contingency must be a branch index or a set of them, got {r!r}")
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     ids: list[int] = []
     for j, r in enumerate(rows):
