@@ -160,6 +160,21 @@ def _place(days, spay_i, spay_f, slot_row, inst, col, i, p, lo, meta):  # type: 
 
 
 @inline_kernel
+def _place_only(days, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
+    """:func:`_place` without refreshing partner days (the caller does, in bulk)."""
+    H = meta[M_H]
+    if p >= BIG:
+        inst[i, col] = BIG
+    else:
+        slot = days[slot_row]
+        d = choose_day(slot, days[slot_row + 2], days[slot_row + 4], H, p, lo, meta[M_DETERMINISTIC] != 0, meta, M_RNG)
+        if d <= H:
+            occupy(slot, days[slot_row + 2], days[slot_row + 4], d, i)
+        inst[i, col] = d
+    return inst[i, col]
+
+
+@inline_kernel
 def _unplace(days, slot_row, inst, col, i, meta):  # type: ignore[no-untyped-def]
     """Free the slot of event ``col`` of instance ``i`` (its day is left to the caller)."""
     d = inst[i, col]
@@ -608,31 +623,47 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
     ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.
     """
     n_elem = elem.shape[0]
-    cur = np.full((n_elem, 3), -1, dtype=np.int64)  # per element: last instance of the insert stream, of the delete stream, last created
+    # per element, one 32-byte row: last instance of the insert stream, of the delete
+    # stream, last created, first created (the element's head, written back at the end)
+    cur = np.full((n_elem, 4), -1, dtype=np.int64)
     lo = meta[M_DAY] + 1
+    H = meta[M_H]
     for k in range(order.shape[0]):
         p = order[k]
         e = pred_elem[p]
         c = cur[e, 0] if pred_op[p] == 1 else cur[e, 1]
-        i = elem[e, E_HEAD] if c < 0 else inst[c, I_NEXT]
+        i = cur[e, 3] if c < 0 else inst[c, I_NEXT]
         if i < 0:
             i = _new_instance(inst, meta, e)
             if cur[e, 2] < 0:
-                elem[e, E_HEAD] = i
+                cur[e, 3] = i
             else:
                 inst[cur[e, 2], I_NEXT] = i
             cur[e, 2] = i
+        # partner days are filled by one pass over the days below, not per event
+        # (the partner's slot is a random access into the day rows)
         if pred_op[p] == 1:
             cur[e, 0] = i
-            _place(days, spay_i, spay_f, ROW_SLOT_INS, inst, I_INS, i, pred_day[p], lo, meta)
+            _place_only(days, ROW_SLOT_INS, inst, I_INS, i, pred_day[p], lo, meta)
         else:
             cur[e, 1] = i
             inst[i, I_PDEL] = pred_day[p]
-            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
+            _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
+    for e in range(n_elem):
+        if cur[e, 3] >= 0:
+            elem[e, E_HEAD] = cur[e, 3]
     for i in range(meta[M_NINST]):
         if inst[i, I_DEL] < inst[i, I_INS] and inst[i, I_INS] < BIG:
             _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            _place(days, spay_i, spay_f, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
+            _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
+    # partner days of every occupied slot (all instances are pending: no payloads yet)
+    for d in range(1, H + 1):
+        i = days[ROW_SLOT_INS, d]
+        if i >= 0:
+            days[ROW_PART_INS, d] = min(inst[i, I_DEL], ROW_BIG)
+        i = days[ROW_SLOT_DEL, d]
+        if i >= 0:
+            days[ROW_PART_DEL, d] = min(inst[i, I_INS], ROW_BIG)
 
 
 @kernel
