@@ -645,25 +645,31 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
         if pred_op[p] == 1:
             cur[e, 0] = i
             _place_only(days, ROW_SLOT_INS, inst, I_INS, i, pred_day[p], lo, meta)
+            dl = inst[i, I_DEL]
+            if dl <= H and days[ROW_SLOT_DEL, dl] == i:  # its deletion came first (rare)
+                days[ROW_PART_DEL, dl] = min(inst[i, I_INS], ROW_BIG)
         else:
             cur[e, 1] = i
             inst[i, I_PDEL] = pred_day[p]
-            _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
+            dl = _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, pred_day[p], lo, meta)
+            if dl <= H:
+                days[ROW_PART_DEL, dl] = min(inst[i, I_INS], ROW_BIG)
     for e in range(n_elem):
         if cur[e, 3] >= 0:
             elem[e, E_HEAD] = cur[e, 3]
     for i in range(meta[M_NINST]):
         if inst[i, I_DEL] < inst[i, I_INS] and inst[i, I_INS] < BIG:
             _unplace(days, ROW_SLOT_DEL, inst, I_DEL, i, meta)
-            _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
-    # partner days of every occupied slot (all instances are pending: no payloads yet)
+            dl = _place_only(days, ROW_SLOT_DEL, inst, I_DEL, i, inst[i, I_INS], inst[i, I_INS], meta)
+            if dl <= H:
+                days[ROW_PART_DEL, dl] = min(inst[i, I_INS], ROW_BIG)
+    # partner days of the insertion slots: instances are numbered in the order of
+    # their first predicted event, so this pass reads ``inst`` almost sequentially
+    # (all instances are pending: no payloads yet)
     for d in range(1, H + 1):
         i = days[ROW_SLOT_INS, d]
         if i >= 0:
             days[ROW_PART_INS, d] = min(inst[i, I_DEL], ROW_BIG)
-        i = days[ROW_SLOT_DEL, d]
-        if i >= 0:
-            days[ROW_PART_DEL, d] = min(inst[i, I_INS], ROW_BIG)
 
 
 @kernel
