@@ -97,6 +97,9 @@ def networkit_screen(n: int, branches: np.ndarray, cont: list[tuple[int, ...]], 
     """Answers and seconds (excluding the initial build, timed separately by the caller)."""
     import networkit as nk
 
+    # one thread: its dynamic components are sequential, and idle OpenMP workers only
+    # add overhead (10x slower with 2 threads on a busy 2-core machine)
+    nk.setNumberOfThreads(1)
     G = nk.Graph(n)
     for a, b in branches.tolist():
         G.addEdge(a, b)

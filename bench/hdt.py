@@ -219,6 +219,9 @@ def networkit_calls(n: int, b: Any, q: np.ndarray, initial: int) -> tuple[list[f
     """Contender c: NetworKit ``DynConnectedComponents`` fed one ``GraphEvent`` per update."""
     import networkit as nk
 
+    # one thread: its dynamic components are sequential, and idle OpenMP workers only
+    # add overhead (10x slower with 2 threads on a busy 2-core machine)
+    nk.setNumberOfThreads(1)
     G = nk.Graph(n)
     G.indexEdges()  # without edge ids every update is O(m): about 30x slower here
     cc = nk.components.DynConnectedComponents(G)

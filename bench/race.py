@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m bench.race [--json out.json] [--repeat R] [--small] [--no-lifted-bad]
+    python -m bench.race [--json out.json] [--repeat R] [--small | --foundation] [--no-lifted-bad] [--no-peers]
 
 (``--json PATH`` also writes the table as markdown beside it, ``PATH`` with ``.md``.)
 
@@ -18,6 +18,16 @@ kernels warmed first:
 * ``raced/<pred>/r=<share>``: ``DynamicConnectivity(..., backstop="hdt",
   backstop_share=r)`` with exact, perturbed (scale 16), garbage and no
   predictions, ``r`` in {1, 0.25}.
+
+* peers (unless ``--no-peers``): ``offline_connectivity`` (the divide-and-conquer
+  yardstick), NetworKit's ``DynConnectedComponents`` fed one event per update
+  (optional dependency; skipped when not installed) and networkx recomputing
+  the components after every update (timed on the first 2,000 days and
+  extrapolated per day; say so when quoting it).
+
+``--foundation`` uses the foundation workload of ``bench.connectivity`` instead
+(n = 100,000, 200,000 initial edges + 1,000,000 updates, 1.2M days) and implies
+``--no-lifted-bad`` (lifted alone without predictions is O(T) per deletion there).
 
 Every contender's answers are asserted equal to HDT's.  Reported per row:
 seconds, ratio to HDT alone and to lifted alone (exact), race counters
@@ -70,11 +80,45 @@ def render(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def peers(rows: dict[str, Any], n: int, batch: Any, q: np.ndarray, ref: np.ndarray, m0: int, t_hdt: float,
+          reps: int) -> None:
+    """Rows for offline, NetworKit (if installed) and networkx (extrapolated from a prefix)."""
+    from bench.connectivity import run_networkx
+    from dynalgo import offline_connectivity
+
+    ans, t = _median_time(lambda: offline_connectivity(n, batch, q), reps)
+    assert np.array_equal(ans, ref), "offline"
+    rows["offline"] = {"seconds": t, "ratio_to_hdt": t / t_hdt}
+    print(f"offline                      {t:8.3f} s  ({t / t_hdt:.2f}x hdt)", flush=True)
+    try:
+        import networkit  # noqa: F401
+    except ImportError:
+        print("networkit not installed: skipped", flush=True)
+    else:
+        from bench.hdt import networkit_calls
+
+        phases, ans = networkit_calls(n, batch, q, m0)
+        assert np.array_equal(ans, ref), "networkit"
+        t = float(sum(phases))
+        rows["networkit"] = {"seconds": t, "ratio_to_hdt": t / t_hdt, "us_per_update": 1e6 * t / len(batch)}
+        print(f"networkit                    {t:8.3f} s  ({t / t_hdt:.2f}x hdt)", flush=True)
+    prefix = min(len(batch), 2000)
+    qp = q[q[:, 0] <= prefix]
+    t, ans = run_networkx(n, batch[:prefix], qp)
+    assert np.array_equal(ans, ref[: qp.shape[0]]), "networkx"
+    t_all = t * len(batch) / prefix
+    rows["networkx (extrapolated)"] = {"seconds": t_all, "ratio_to_hdt": t_all / t_hdt,
+                                       "us_per_update": 1e6 * t / prefix, "timed_days": prefix}
+    print(f"networkx, first {prefix} days  {t:8.3f} s  -> {t_all:.1f} s for all days", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.race", description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
     ap.add_argument("--repeat", type=int, default=3, metavar="R")
     ap.add_argument("--small", action="store_true", help="10x smaller workload")
+    ap.add_argument("--foundation", action="store_true", help="the 1.2M-day workload of bench.connectivity")
+    ap.add_argument("--no-peers", action="store_true", help="skip offline, NetworKit and networkx")
     ap.add_argument("--no-lifted-bad", action="store_true",
                     help="skip lifted alone with garbage / no predictions (slow: O(T^2))")
     args = ap.parse_args(argv)
@@ -85,9 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     from structures import hdt as _hdt
     from structures import race_dsu_hdt as _r
 
-    n, m0, upd = (1_000, 2_000, 2_000) if args.small else (10_000, 20_000, 20_000)
-    batch = churn(n, m0, upd, seed=1)
-    q = query_per_day(batch, n, seed=4)
+    if args.foundation:
+        from bench.connectivity import make_workload
+
+        n, m0, upd = 100_000, 200_000, 1_000_000
+        batch, q = make_workload(n, m0, upd)
+        args.no_lifted_bad = True
+    else:
+        n, m0, upd = (1_000, 2_000, 2_000) if args.small else (10_000, 20_000, 20_000)
+        batch = churn(n, m0, upd, seed=1)
+        q = query_per_day(batch, n, seed=4)
     T = len(batch)
     preds = {
         "exact": predictors.exact(batch),
@@ -101,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     HDTConnectivity(50).run(tb, tq)
     DynamicConnectivity(50, predictors.exact(tb), backstop=None).run(tb, tq)
     DynamicConnectivity(50, predictors.garbage(tb, seed=1)).run(tb, tq)
+    from dynalgo import offline_connectivity
+
+    offline_connectivity(50, tb, tq)
 
     res: dict[str, Any] = {
         "workload": {"n": n, "initial_edges": m0, "updates": upd, "days": T, "queries": int(q.shape[0])},
@@ -137,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "ratio_to_hdt": t / t_hdt, "stats": dataclasses.asdict(st)}
         print(f"lifted alone {mode:<16}{t:8.3f} s  ({t / t_hdt:.2f}x hdt)", flush=True)
     t_lift = rows["lifted/exact"]["seconds"]
+    if not args.no_peers:
+        peers(rows, n, batch, q, ref, m0, t_hdt, args.repeat)
 
     for share in (1.0, 0.25):
         for mode in ("exact", "perturbed16", "garbage", "none"):
