@@ -13,6 +13,7 @@ from predictors import PredictionArrays
 from structures import dsu as _dsu
 from structures import hdt as _hdt
 from structures import lifted_dsu as _lifted_dsu
+from structures import race_dsu_hdt as _race_kernels
 from structures import engine as _k
 
 from . import _edges, _validate
@@ -53,8 +54,12 @@ class DynamicConnectivity:
         factor over HDT.  ``None``: the lifted structure alone.
     backstop_share : float, default 1.0
         ``r``: work units granted to the backstop per unit granted to the lifted side.
-    race_quantum : int, default 16
+    race_quantum : int, optional
         Least work budget of one step of the lifted side while the backstop runs.
+        Default: the cost of the cheapest backstop update, ``1 + 8 * L`` units
+        with ``L = floor(log2 n) + 1`` HDT levels, so lifted steps are as coarse as
+        the backstop's atomic ones (finer steps interleave more and cost time in
+        switching between the two structures, not work).
     seed : int, default 0
         Seed of the random partition tree, of the randomized schedule and of
         the backstop's treaps.
@@ -117,7 +122,7 @@ class DynamicConnectivity:
         *,
         backstop: str | None = "hdt",
         backstop_share: float = 1.0,
-        race_quantum: int = 16,
+        race_quantum: int | None = None,
         seed: int = 0,
         deterministic_schedule: bool = False,
         tree: str = "dyadic",
@@ -130,6 +135,8 @@ class DynamicConnectivity:
         share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
             raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
+        if race_quantum is None:
+            race_quantum = 1 + _race_kernels.WALKS * _hdt.levels(self._n)
         if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
             raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
         self._reg = Registry()

@@ -90,11 +90,11 @@ class ConnectivityMachine(RuleBasedStateMachine):
         deterministic=st.booleans(),
         backstop=st.sampled_from([None, "hdt"]),
         share=st.sampled_from([1.0, 0.25, 4.0]),
-        quantum=st.sampled_from([1, 16]),
+        quantum=st.sampled_from([1, 16, None]),
     )
     def setup(
         self, n: int, length: int, hot: int, seed: int, mode: str, scale: int, drop: float, deterministic: bool,
-        backstop: str | None, share: float, quantum: int,
+        backstop: str | None, share: float, quantum: int | None,
     ) -> None:
         rng = np.random.default_rng(seed)
         self.future = random_events(rng, n, length, hot=hot)
