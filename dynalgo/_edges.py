@@ -103,3 +103,35 @@ def grow_flags(flags: NDArray[np.bool_], size: int) -> NDArray[np.bool_]:
     out = np.zeros(max(size, 2 * flags.shape[0]), dtype=np.bool_)
     out[: flags.shape[0]] = flags
     return out
+
+
+def present_id(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any) -> tuple[int, int, int]:
+    """Validated endpoints and the id of edge ``{u, v}`` (-1 when it is not present)."""
+    a = _validate.vertex(u, n, "u")
+    b = _validate.vertex(v, n, "v")
+    e = reg.get(min(a, b) * n + max(a, b))
+    return (e if e >= 0 and present[e] else -1), a, b
+
+
+def id_for_insert(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any) -> tuple[int, int, int]:
+    """Validated endpoints and the id for inserting edge ``{u, v}`` (registered if new).
+
+    Raises :class:`VertexError` or :class:`DuplicateElementError` (nothing changed)."""
+    e, a, b = present_id(n, reg, present, u, v)
+    if e >= 0:
+        raise DuplicateElementError(f"edge ({a}, {b}) is already present; delete it first")
+    key = min(a, b) * n + max(a, b)
+    e = reg.get(key)
+    if e < 0:
+        e = int(reg.assign(np.array([key], dtype=np.int64))[0])
+    return e, a, b
+
+
+def id_for_delete(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any) -> tuple[int, int, int]:
+    """Validated endpoints and the id of the present edge ``{u, v}``.
+
+    Raises :class:`VertexError` or :class:`MissingElementError`."""
+    e, a, b = present_id(n, reg, present, u, v)
+    if e < 0:
+        raise MissingElementError(f"edge ({a}, {b}) is not present, so it cannot be deleted")
+    return e, a, b

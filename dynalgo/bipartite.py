@@ -21,7 +21,7 @@ from structures import parity_dsu as _pd
 from . import _edges, _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, MissingElementError, PredictionError, QueryError
+from .errors import InvalidInputError, PredictionError, QueryError
 from .updates import Op, Predictions, UpdateBatch
 
 __all__ = ["DynamicBipartiteness"]
@@ -161,10 +161,7 @@ class DynamicBipartiteness:
 
     def has_edge(self, u: int, v: int) -> bool:
         """Whether the edge ``{u, v}`` is present."""
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
-        e = self._reg.get(min(u, v) * self._n + max(u, v))
-        return e >= 0 and bool(self._present[e])
+        return _edges.present_id(self._n, self._reg, self._present, u, v)[0] >= 0
 
     # updates ------------------------------------------------------------------------
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:
@@ -179,15 +176,8 @@ class DynamicBipartiteness:
         PredictionError
             If ``predicted_deletion`` is not a positive integer.
         """
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
-        key = min(u, v) * self._n + max(u, v)
-        e = self._reg.get(key)
-        if e >= 0 and self._present[e]:
-            raise DuplicateElementError(f"edge ({u}, {v}) is already present; delete it first")
-        if e < 0:
-            e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
+        e, u, v = _edges.id_for_insert(self._n, self._reg, self._present, u, v)
         self._present = _edges.grow_flags(self._present, self._reg.size)
         self._present[e] = True
         self._engine.reserve(self._reg.size, 1)
@@ -203,11 +193,7 @@ class DynamicBipartiteness:
         MissingElementError
             If the edge is not present.
         """
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
-        e = self._reg.get(min(u, v) * self._n + max(u, v))
-        if e < 0 or not self._present[e]:
-            raise MissingElementError(f"edge ({u}, {v}) is not present, so it cannot be deleted")
+        e, u, v = _edges.id_for_delete(self._n, self._reg, self._present, u, v)
         self._present[e] = False
         self._engine.reserve(self._reg.size, 1)
         self._engine.step(e, int(Op.DELETE), u, v, 1.0, 0)

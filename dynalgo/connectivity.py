@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -20,7 +20,7 @@ from . import _edges, _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._race import Race
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, MissingElementError, PredictionError
+from .errors import InvalidInputError, PredictionError
 from .updates import Op, Predictions, UpdateBatch, as_queries
 
 __all__ = ["DynamicConnectivity"]
@@ -211,10 +211,7 @@ class DynamicConnectivity:
     # single updates -----------------------------------------------------------------
     def has_edge(self, u: int, v: int) -> bool:
         """Whether the edge ``{u, v}`` is present."""
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
-        e = self._reg.get(self._key(u, v))
-        return e >= 0 and bool(self._present[e])
+        return _edges.present_id(self._n, self._reg, self._present, u, v)[0] >= 0
 
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:
         """Insert the edge ``{u, v}`` (one day).
@@ -236,15 +233,8 @@ class DynamicConnectivity:
         PredictionError
             If ``predicted_deletion`` is not a positive integer.
         """
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
-        key = self._key(u, v)
-        e = self._reg.get(key)
-        if e >= 0 and self._present[e]:
-            raise DuplicateElementError(f"edge ({u}, {v}) is already present; delete it first")
-        if e < 0:
-            e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
+        e, u, v = _edges.id_for_insert(self._n, self._reg, self._present, u, v)
         self._reserve()
         self._present[e] = True
         self._step(e, int(Op.INSERT), u, v, pdel)
@@ -259,11 +249,7 @@ class DynamicConnectivity:
         MissingElementError
             If the edge is not present.
         """
-        u = _validate.vertex(u, self._n, "u")
-        v = _validate.vertex(v, self._n, "v")
-        e = self._reg.get(self._key(u, v))
-        if e < 0 or not self._present[e]:
-            raise MissingElementError(f"edge ({u}, {v}) is not present, so it cannot be deleted")
+        e, u, v = _edges.id_for_delete(self._n, self._reg, self._present, u, v)
         self._present[e] = False
         self._step(e, int(Op.DELETE), u, v, 0)
 

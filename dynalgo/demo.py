@@ -25,7 +25,7 @@ from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity
 from .offline import offline_connectivity
-from .updates import Op, Predictions, UpdateBatch
+from .updates import Op, Predictions
 from .workloads import SlidingWindow, sliding_window
 
 __all__ = ["main", "run_demo"]
