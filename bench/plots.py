@@ -1,10 +1,16 @@
-"""Plots for the performance page, from the JSON the benchmark scripts write.
+"""Every figure of the documentation, from the JSON the benchmark scripts write.
 
-    python -m bench.plots [--connectivity bench/results/connectivity.json] [--out docs/pages/img]
+    python -m bench.plots [--results bench/results] [--out docs/pages/img]
 
-Needs matplotlib (a benchmark-only dependency).  Writes ``degradation.png``: wall
-time and work of the lifted structure against the l1 error of the predictions
-(the degradation curve), with offline and lifted-exact for reference.
+Needs matplotlib (a benchmark-only dependency).  Writes, for each benchmark JSON
+present in ``--results``:
+
+* ``degradation.png`` (from ``connectivity.json``, written by
+  ``python -m bench.connectivity --json bench/results/connectivity.json``): wall
+  time and work of the lifted structure against the l1 error of the predictions
+  (the degradation curve), with offline for reference;
+
+and always ``partition_tree.png`` (:mod:`bench.figures`, from the tree kernel).
 """
 
 from __future__ import annotations
@@ -52,13 +58,25 @@ def degradation(res: dict[str, Any], out: Path) -> Path:
     return path
 
 
+PLOTS: dict[str, Any] = {"connectivity.json": degradation}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--connectivity", default="bench/results/connectivity.json")
+    ap.add_argument("--results", default="bench/results")
     ap.add_argument("--out", default="docs/pages/img")
     args = ap.parse_args()
-    res = json.loads(Path(args.connectivity).read_text())
-    print(degradation(res, Path(args.out)))
+    from bench.figures import partition_tree_figure
+
+    out = Path(args.out)
+    results = Path(args.results)
+    print(partition_tree_figure(out, 32, 3, 11, 14))
+    for name, fn in PLOTS.items():
+        path = results / name
+        if path.exists():
+            print(fn(json.loads(path.read_text()), out))
+        else:
+            print(f"{path} not found: run its benchmark with --json first")
 
 
 if __name__ == "__main__":
