@@ -86,12 +86,22 @@ def main() -> None:
             "work": g.stats.work, "retriggers": g.stats.retriggers,
         }
     assert ref is not None
+    # degradation sweep: time and work against the l1 error of perturbed predictions
+    sweep = []
+    for scale in (0.0, 1.0, 4.0, 16.0, 64.0, 256.0, 1024.0):
+        preds = predictors.exact(batch) if scale == 0 else predictors.perturbed(batch, scale, seed=2)
+        sec, out = _timed(lambda: DynamicBipartiteness(n, preds).run(batch), args.reps)
+        g = DynamicBipartiteness(n, preds)
+        g.run(batch)
+        assert out.tolist() == ref
+        sweep.append({"scale": scale, "l1_per_update": predictors.l1_error(preds, batch) / days,
+                      "seconds": sec, "work": g.stats.work})
     sec, nx_ans = _timed(lambda: networkx_answers(n, batch, nx_days), 1)
     rows["networkx recompute"] = {"seconds": sec * days / nx_days, "us_per_update": 1e6 * sec / nx_days,
                                   "equal": nx_ans == ref[:nx_days], "timed_days": nx_days}
     res = {"workload": {"n": n, "initial_edges": m0, "updates": T, "days": days,
                         "bipartite_days": int(sum(ref))},
-           "warmup_seconds": warm, "rows": rows,
+           "warmup_seconds": warm, "rows": rows, "sweep": sweep,
            "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}}
     lines = [f"# Bipartiteness: n = {n:,}, {m0:,} initial edges + {T:,} updates ({days:,} days, "
              f"bipartite on {res['workload']['bipartite_days']:,} of them)", "",

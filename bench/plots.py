@@ -58,7 +58,51 @@ def degradation(res: dict[str, Any], out: Path) -> Path:
     return path
 
 
-PLOTS: dict[str, Any] = {"connectivity.json": degradation}
+def sweep_plot(res: dict[str, Any], out: Path, name: str, title: str, work_label: str = "work") -> Path:
+    """Time and work against l1 error per update from a ``sweep`` list of
+    ``{"l1_per_update", "seconds", "work"}`` points (the format of the newer benchmarks)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pts = sorted(res["sweep"], key=lambda p: p["l1_per_update"])
+    l1 = [max(p["l1_per_update"], 1e-2) for p in pts]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(l1, [p["seconds"] for p in pts], "o-", label="lifted, perturbed predictions")
+    for label, sec in res.get("reference_lines", {}).items():
+        ax1.axhline(sec, ls="--", color="grey")
+        ax1.annotate(label, (l1[0], sec), fontsize=8, va="bottom")
+    ax1.set_xscale("log")
+    ax1.set_yscale("log")
+    ax1.set_xlabel("l1 error per update (days; exact predictions drawn at 0.01)")
+    ax1.set_ylabel("time (s)")
+    ax1.legend(fontsize=8)
+    ax2.plot(l1, [p["work"] for p in pts], "o-", color="C1")
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("l1 error per update (days)")
+    ax2.set_ylabel(work_label)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def bipartite(res: dict[str, Any], out: Path) -> Path:
+    w = res["workload"]
+    res = dict(res, reference_lines={
+        "no predictions": res["rows"]["none"]["seconds"],
+        "networkx recompute (extrapolated)": res["rows"]["networkx recompute"]["seconds"],
+    })
+    return sweep_plot(res, out, "degradation_bipartite.png",
+                      f"Dynamic bipartiteness, n = {w['n']:,}, {w['days']:,} days: time and work vs prediction error")
+
+
+PLOTS: dict[str, Any] = {"connectivity.json": degradation, "bipartite.json": bipartite}
 
 
 def main() -> None:
