@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m bench.race [--json out.json] [--repeat R] [--small | --foundation] [--no-lifted-bad] [--no-peers]
 
-(``--json PATH`` also writes the table as markdown beside it, ``PATH`` with ``.md``.)
+(``--json PATH`` also writes the table as markdown beside it, ``<stem>-latest.md``.)
 
 Workload: :func:`bench.workloads.churn` ``(10,000, 20,000, 20,000, seed 1)`` --
 20,000 initial insertions then 20,000 random updates on ``n = 10,000`` -- with
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(targets, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-        Path(args.json).with_suffix(".md").write_text(render(res), encoding="utf-8")
+        Path(args.json).with_name(Path(args.json).stem + "-latest.md").write_text(render(res), encoding="utf-8")
     return 0
 
 
