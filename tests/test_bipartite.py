@@ -250,3 +250,17 @@ def test_self_loop_is_odd_and_networkx_roundtrip() -> None:
     c.insert(0, 2)
     assert not c.is_bipartite()
     c.check()
+
+
+def test_long_run_past_the_initial_horizon() -> None:
+    """3,000 days without predictions: the horizon doubles; answers stay exact."""
+    rng = np.random.default_rng(11)
+    n = 40
+    events = random_events(rng, n, 3000, hot=4)
+    b = DynamicBipartiteness(n)
+    out = b.run(make_batch(events))
+    assert b.stats.horizon_doublings >= 1
+    ref = bipartite_after_each_day(n, events, [])
+    assert out.tolist() == ref
+    assert 0 < sum(ref) < len(ref), "the workload should switch between bipartite and not"
+    b.check()
