@@ -17,7 +17,16 @@ Examples
 
 from __future__ import annotations
 
-from .basic import EventSequence, PredictionArrays, exact, garbage, l1_error, l1_error_arrays, perturbed
+from .basic import (
+    EventSequence,
+    PredictionArrays,
+    exact,
+    garbage,
+    l1_error,
+    l1_error_arrays,
+    perturbed,
+    repeat_last_period,
+)
 from .learned import (
     DeletionPredictor,
     LifetimePredictor,
@@ -35,6 +44,7 @@ __all__ = [
     "PredictionArrays",
     "exact",
     "perturbed",
+    "repeat_last_period",
     "garbage",
     "l1_error",
     "l1_error_arrays",

@@ -184,6 +184,72 @@ def exact(batch: EventSequence, first_day: int = 1) -> PredictionArrays:
     return PredictionArrays(op, u, v, day)
 
 
+def repeat_last_period(
+    history: EventSequence, period: int, horizon: int, *, include_history: bool = False
+) -> PredictionArrays:
+    """Predict the next stretch of a sequence: the last ``period`` days repeat.
+
+    A predictor for the predicted-updates model on periodic workloads (a daily
+    or weekly rhythm, a schedule that repeats).  Given the updates seen so far,
+    it predicts days ``T + 1 .. T + horizon`` (``T = len(history)``) as copies
+    of the last ``period`` updates, day ``T + k`` repeating day
+    ``T - period + 1 + (k - 1) % period``.
+
+    Parameters
+    ----------
+    history : EventSequence
+        The updates so far (row ``i`` on day ``i + 1``), at least ``period`` of them.
+    period : int
+        Length of the repeating stretch, in days (updates), >= 1.
+    horizon : int
+        Number of future days to predict, >= 0.
+    include_history : bool, default False
+        Also return the history itself on its true days (``exact(history)``
+        first).  Structures match the k-th real insertion of an element with
+        its k-th predicted one, counting from their first day, so a structure
+        that replays the history and then continues needs these.
+
+    Returns
+    -------
+    PredictionArrays
+        Predicted events on days ``T + 1 .. T + horizon`` (and ``1 .. T`` with
+        ``include_history``).
+
+    Raises
+    ------
+    ValueError
+        If ``period`` or ``horizon`` is out of range or the history is shorter
+        than one period.
+
+    Examples
+    --------
+    A two-day rhythm (insert, then delete, the same edge):
+
+    >>> from types import SimpleNamespace
+    >>> h = SimpleNamespace(op=[1, 0, 1, 0], u=[0, 0, 0, 0], v=[1, 1, 1, 1])
+    >>> p = repeat_last_period(h, 2, 3)
+    >>> p.op.tolist(), p.day.tolist()
+    ([1, 0, 1], [5, 6, 7])
+    >>> repeat_last_period(h, 2, 3, include_history=True).day.tolist()
+    [1, 2, 3, 4, 5, 6, 7]
+    """
+    op, u, v = _events(history)
+    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
+        raise ValueError(f"period must be a positive integer, got {period!r}")
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 0:
+        raise ValueError(f"horizon must be a non-negative integer, got {horizon!r}")
+    T = op.size
+    if T < period:
+        raise ValueError(f"the history has {T} updates, fewer than one period ({period})")
+    src = T - period + np.arange(int(horizon)) % period
+    if include_history:
+        src = np.concatenate([np.arange(T), src])
+        day = np.arange(1, T + 1 + int(horizon), dtype=np.int64)
+    else:
+        day = np.arange(T + 1, T + 1 + int(horizon), dtype=np.int64)
+    return PredictionArrays(op[src].copy(), u[src].copy(), v[src].copy(), day)
+
+
 def perturbed(
     batch: EventSequence,
     scale: float,

@@ -442,3 +442,52 @@ def test_package_does_not_import_dynalgo() -> None:
     code = "import sys, predictors; sys.exit(1 if any(m.split('.')[0] == 'dynalgo' for m in sys.modules) else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
     assert set(predictors.__all__) >= {"exact", "perturbed", "garbage", "l1_error"}
+
+
+def test_repeat_last_period_exact_on_a_periodic_sequence() -> None:
+    """A workload whose days repeat with period P: after one period, the predictions
+    of the rest are exact, and the lifted structure needs no retrigger."""
+    import numpy as np
+
+    from dynalgo import DynamicConnectivity, UpdateBatch
+    from predictors import repeat_last_period
+
+    rng = np.random.default_rng(3)
+    n, half = 30, 40
+    a, b = rng.integers(0, n, half), rng.integers(0, n, half)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    pairs = sorted({(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist())})
+    # one period inserts every pair then deletes them in another order
+    order = rng.permutation(len(pairs))
+    op = [1] * len(pairs) + [0] * len(pairs)
+    uu = [p[0] for p in pairs] + [pairs[k][0] for k in order]
+    vv = [p[1] for p in pairs] + [pairs[k][1] for k in order]
+    P = len(op)
+    reps = 5
+    full = UpdateBatch.from_arrays(op * reps, uu * reps, vv * reps)
+    first = full[:P]
+    rest = full[P:]
+    preds = repeat_last_period(first, P, len(rest))
+    assert predictors.l1_error_arrays(preds.op, preds.u, preds.v, preds.day, rest.op, rest.u, rest.v, first_day=P + 1) == 0
+    # a structure that replays the history then continues: the history on its true days
+    g = DynamicConnectivity(n, repeat_last_period(first, P, len(rest), include_history=True), backstop=None)
+    g.run(first)
+    g.run(rest)
+    assert g.stats.retriggers == 0 and g.stats.early_events == 0
+    # predicting only the future does not help a structure that also saw the history
+    h = DynamicConnectivity(n, preds, backstop=None)
+    h.run(full)
+    assert h.stats.retriggers > 0
+
+
+def test_repeat_last_period_errors() -> None:
+    import pytest
+    from types import SimpleNamespace
+
+    from predictors import repeat_last_period
+
+    h = SimpleNamespace(op=[1, 0], u=[0, 0], v=[1, 1])
+    for bad in (dict(period=0, horizon=1), dict(period=3, horizon=1), dict(period=1, horizon=-1)):
+        with pytest.raises(ValueError):
+            repeat_last_period(h, **bad)
