@@ -14,10 +14,13 @@ from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
+from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBased, Objective
+from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .errors import (
     DuplicateElementError,
     DynalgoError,
     InvalidInputError,
+    ItemError,
     MissingElementError,
     NegativeCycleError,
     PredictionError,
@@ -34,6 +37,17 @@ __all__ = [
     "HDTConnectivity",
     "HDTStats",
     "offline_connectivity",
+    "DynamicSubmodular",
+    "LeveledSubmodular",
+    "LazyGreedy",
+    "SieveRerun",
+    "SieveStreaming",
+    "SubmodularStats",
+    "Objective",
+    "Coverage",
+    "FacilityLocation",
+    "FeatureBased",
+    "CustomObjective",
     "EngineStats",
     "RaceStats",
     "datasets",
@@ -53,6 +67,7 @@ __all__ = [
     "DynalgoError",
     "InvalidInputError",
     "VertexError",
+    "ItemError",
     "DuplicateElementError",
     "MissingElementError",
     "PredictionError",

@@ -178,6 +178,18 @@ def insert_item(b, e, phi, psi):  # type: ignore[no-untyped-def]
     return calls
 
 
+@kernel
+def insert_builtin(b, e):  # type: ignore[no-untyped-def]
+    """:func:`insert_item` with the built-in objectives."""
+    return insert_item(b, e, _obj.builtin_phi, _obj.builtin_psi)
+
+
+@inline_kernel
+def engine_insert(b, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
+    """Engine interface with the built-in objectives: insert the item ``pay_i[i, 0]``."""
+    return insert_builtin(b, pay_i[i, 0])
+
+
 @inline_kernel
 def mark(b):  # type: ignore[no-untyped-def]
     return b[16][M_SLOG]
@@ -226,6 +238,12 @@ def run_items(b, items, phi, psi):  # type: ignore[no-untyped-def]
     for i in range(items.shape[0]):
         c += insert_item(b, items[i], phi, psi)
     return c
+
+
+@kernel
+def reset(b):  # type: ignore[no-untyped-def]
+    """Undo everything: back to the empty sieve."""
+    undo_to(b, 0)
 
 
 @kernel
@@ -321,7 +339,3 @@ def reference(single: NDArray[np.float64], tau: NDArray[np.float64], k: int,
         return [], 0.0
     best = max(range(lo, hi + 1), key=lambda s: (vals.get(s, 0.0), -s))
     return list(sets.get(best, [])), vals.get(best, 0.0)
-
-
-def as_tuple(b: SieveState) -> tuple[Any, ...]:
-    return tuple(b)

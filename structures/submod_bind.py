@@ -7,6 +7,9 @@ The generic kernels (:mod:`structures.objectives`, :mod:`structures.sieve`,
 cache cannot key such arguments across processes, so, as
 :mod:`structures.lifted_dsu` does for the union-find, the built-in objectives
 are bound here in wrappers whose arguments are plain arrays: these are cached.
+Functions passed as values must be reached through their module
+(``sieve.engine_insert``, not a bare global name): numba treats a bare global
+function value as a dynamic global and refuses to cache the caller.
 
 :func:`make_bindings` builds the same entry points for a user's ``phi`` /
 ``psi``: they are compiled at run time in each process (not cached).
@@ -19,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 import numba
 
 from . import baselines, engine, leveled, objectives, sieve
-from ._jit import inline_kernel, kernel
+from ._jit import kernel
 
 
 
@@ -37,11 +40,6 @@ class Bindings(NamedTuple):
     psi: Callable[..., Any]
 
 
-@inline_kernel
-def _b_insert(b, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
-    return sieve.insert_item(b, pay_i[i, 0], objectives.builtin_phi, objectives.builtin_psi)
-
-
 @kernel
 def _singletons(od):  # type: ignore[no-untyped-def]
     return objectives.singletons(od, objectives.builtin_phi)
@@ -54,7 +52,7 @@ def _run_days(  # type: ignore[no-untyped-def]
 ):
     return engine.run_days(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
-        _b_insert, sieve.mark, sieve.undo_to, sieve.query,
+        sieve.engine_insert, sieve.mark, sieve.undo_to, sieve.query,
         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
     )
 
@@ -70,7 +68,7 @@ def _lifted_step(  # type: ignore[no-untyped-def]
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
 ):
     return engine.lifted_step(
-        days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate, _b_insert, sieve.mark, sieve.undo_to,
+        days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate, sieve.engine_insert, sieve.mark, sieve.undo_to,
         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
     )
 
