@@ -160,8 +160,8 @@ def test_predictor_supplies_deletion_days() -> None:
     s.insert(0)
     s.insert(1)
     s.delete(0)
-    s.insert(2)
     s.delete(1)
-    assert p.seen == [(1, 1), (2, 1), (3, 0), (4, 1), (5, 0)]
+    s.insert(2)
+    assert p.seen == [(1, 1), (2, 1), (3, 0), (4, 0), (5, 1)]
     assert s.stats.engine is not None and s.stats.engine.retriggers == 0
     s.check()
