@@ -335,10 +335,10 @@ class DynamicSubmodular:
         self._items = _ItemSet(objective, k, eps)
         if backstop not in ("leveled", None):
             raise InvalidInputError(f"backstop must be 'leveled' or None, got {backstop!r}")
-        share = float(backstop_share) if isinstance(backstop_share, numbers.Real) else -1.0
+        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < math.inf):
             raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
-        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, numbers.Integral) or race_quantum < 1:
+        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
             raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
         if predictor is not None and not (callable(getattr(predictor, "predict", None))
                                           and callable(getattr(predictor, "observe", None))):

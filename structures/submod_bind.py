@@ -101,11 +101,11 @@ def make_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
     def b_insert(b, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
         return sieve.insert_item(b, pay_i[i, 0], phi, psi)
 
-    @jit  # type: ignore[misc]
+    @jit
     def singletons_(od):  # type: ignore[no-untyped-def]
         return objectives.singletons(od, phi)
 
-    @jit  # type: ignore[misc]
+    @jit
     def run_days_(  # type: ignore[no-untyped-def]
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
@@ -116,7 +116,7 @@ def make_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
             ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
         )
 
-    @jit  # type: ignore[misc]
+    @jit
     def lifted_step_(  # type: ignore[no-untyped-def]
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
@@ -126,15 +126,15 @@ def make_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
             ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
         )
 
-    @jit  # type: ignore[misc]
+    @jit
     def sieve_run_(b, items):  # type: ignore[no-untyped-def]
         return sieve.run_items(b, items, phi, psi)
 
-    @jit  # type: ignore[misc]
+    @jit
     def leveled_apply_(b, ops, items):  # type: ignore[no-untyped-def]
         return leveled.apply(b, ops, items, phi, psi)
 
-    @jit  # type: ignore[misc]
+    @jit
     def lazy_greedy_(od, single, items, k, scr):  # type: ignore[no-untyped-def]
         return baselines.lazy_greedy(od, single, items, k, scr, phi, psi)
 
