@@ -194,7 +194,7 @@ class LeveledSubmodular:
     >>> s.value() >= 0.45 * 5
     True
     >>> s.delete(0); sorted(s.solution().tolist())
-    [1, 3]
+    [2, 3]
 
     Notes
     -----
@@ -309,7 +309,7 @@ class DynamicSubmodular:
     5.0
     >>> s.delete(0)
     >>> s.value(), sorted(s.solution().tolist())
-    (3.0, [1, 3])
+    (3.0, [2, 3])
 
     Notes
     -----
