@@ -457,6 +457,19 @@ class DynamicSubmodular:
             pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
             pdel = np.where(pd > 0, np.minimum(pd + self.day, _validate.NEVER), 0)
         out = np.zeros(T, dtype=np.float64)
+        if self._lv is None and self._predictor is None and T > 0:
+            # the lifted structure alone: one compiled call for the whole batch, with the
+            # value (the best partial solution's f) read after every day
+            for i in range(T):
+                self._items.present[it[i]] = op[i] == 1
+                self._items.day += 1
+                self._log(int(op[i]), int(it[i]), int(pdel[i]))
+            zeros = np.zeros(T, dtype=np.int64)
+            queries = np.stack([np.arange(1, T + 1, dtype=np.int64), zeros, zeros], axis=1)
+            self._engine.reserve(self._items.objective.n, T)
+            self._engine.run(it, op, it, zeros, np.ones(T, dtype=np.float64), pdel, queries, out)
+            self._winner = 0
+            return out
         for i in range(T):
             if op[i] == 1:
                 self.insert(int(it[i]), int(pdel[i]) if pdel[i] > 0 else None)

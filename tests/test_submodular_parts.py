@@ -249,3 +249,36 @@ def test_objective_data_checks() -> None:
     f = dynalgo.FacilityLocation(np.array([[0.0, 1.0], [2.0, 0.5]]))
     _obj.check_data(f._od)
     assert f._od.indptr.tolist() == [0, 1, 3]
+
+
+@pytest.mark.parametrize("backstop", [None, "leveled"])
+def test_run_equals_step_by_step(backstop: str | None) -> None:
+    rng = np.random.default_rng(4)
+    f = random_objective("feature", 25, 6, rng)
+    ups = window_updates(list(rng.permutation(25)), 6)
+    op = np.array([u[0] for u in ups])
+    it = np.array([u[1] for u in ups])
+    pd = np.array([u[2] for u in ups])
+    a = dynalgo.DynamicSubmodular(f, 3, backstop=backstop, seed=9)
+    half = len(ups) // 2
+    va = np.concatenate([a.run(it[:half], op[:half], predicted_deletions=pd[:half]),
+                         a.run(it[half:], op[half:], predicted_deletions=np.where(pd[half:] > 0, pd[half:] - half, 0))])
+    b = dynalgo.DynamicSubmodular(f, 3, backstop=backstop, seed=9)
+    vb = []
+    for o, e, p in ups:
+        if o:
+            b.insert(e, predicted_deletion=p or None)
+        else:
+            b.delete(e)
+        vb.append(b.value())
+        a_day = b.day
+    assert a.day == a_day == len(ups)
+    assert np.array_equal(va, np.array(vb))
+    assert a.solution().tolist() == b.solution().tolist()
+    a.check()
+    # mixing single steps after a batch keeps working
+    present = np.flatnonzero(a._items.present)
+    a.delete(int(present[0]))
+    b.delete(int(present[0]))
+    assert a.solution().tolist() == b.solution().tolist()
+    a.check()
