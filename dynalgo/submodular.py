@@ -630,6 +630,16 @@ class LazyGreedy:
     ...     g.insert(e)
     >>> sorted(g.solution().tolist()), g.value()
     ([0, 2], 5.0)
+
+    Notes
+    -----
+    Each update costs one recompute: ``n`` singleton values plus the lazy
+    re-evaluations (at most ``n k``), and ``O(n log n)`` heap steps.
+
+    References
+    ----------
+    M. Minoux, "Accelerated greedy algorithms for maximizing submodular set
+    functions", Optimization Techniques, 1978.
     """
 
     def __init__(self, objective: Objective, k: int) -> None:
@@ -684,6 +694,25 @@ class SieveStreaming:
 
     :meth:`delete` only marks the item absent; the answer may then hold
     deleted items.  Use :class:`SieveRerun` for a correct dynamic baseline.
+
+    Examples
+    --------
+    >>> from dynalgo import Coverage, SieveStreaming
+    >>> s = SieveStreaming(Coverage([[0, 1, 2], [2, 3], [3, 4]]), k=2)
+    >>> for e in range(3):
+    ...     s.insert(e)
+    >>> sorted(s.solution().tolist()), s.value()
+    ([0, 2], 5.0)
+
+    Notes
+    -----
+    One oracle call for the singleton value plus one per threshold whose
+    partial solution is not full: ``O(log(k) / eps)`` per insertion.
+
+    References
+    ----------
+    A. Badanidiyuru, B. Mirzasoleiman, A. Karbasi, A. Krause, "Streaming
+    submodular maximization: massive data summarization on the fly", KDD 2014.
     """
 
     def __init__(self, objective: Objective, k: int, *, eps: float = 0.1) -> None:
