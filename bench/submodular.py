@@ -30,7 +30,8 @@ stream of ``4 W`` items (``2 W`` with ``--small``), ``k`` in {10, 50},
   each insertion carrying its real deletion day (the window is known);
 * ``lifted/perturbed``: the same with the day moved by a normal error of
   standard deviation ``W / 10`` days (at least the next day);
-* ``raced/exact``: ``backstop="leveled"``, share 1 (oracle-call units);
+* ``raced/exact``, ``raced/perturbed``, ``raced/none``: ``backstop="leveled"``,
+  share 1 (oracle-call units), with exact, perturbed or no predictions;
 * ``backstop``: :class:`dynalgo.LeveledSubmodular` alone;
 * ``lazy greedy``: lazy greedy recomputed from scratch (each update is an
   independent recompute, so it is measured on every ``S``-th day, default 10);
@@ -39,8 +40,8 @@ stream of ``4 W`` items (``2 W`` with ``--small``), ``k`` in {10, 50},
   stream, deletions ignored: the yardstick of the "2 log2 T" target.
 
 Per update: oracle calls (mean, p99, max), wall time (update calls only, the
-measurement code outside; the fastest of 3 runs, 1 for the backstop and the
-sieve rerun), value relative to lazy greedy on the present items
+measurement code outside; the fastest of 3 runs, 1 for the backstop, the
+sieve rerun and the raced contenders without exact predictions), value relative to lazy greedy on the present items
 at the sampled days (mean and minimum; the insertion-only sieve is left out:
 its answer may hold deleted items), recourse (size of the symmetric difference
 of consecutive solutions).  Kernels are warmed on a small instance before
@@ -217,6 +218,8 @@ def contenders(f: dynalgo.Objective, k: int, window: int, seed: int) -> dict[str
         "lifted/exact": lambda: dynalgo.DynamicSubmodular(f, k, eps=0.1, backstop=None, seed=seed),
         "lifted/perturbed": lambda: dynalgo.DynamicSubmodular(f, k, eps=0.1, backstop=None, seed=seed),
         "raced/exact": lambda: dynalgo.DynamicSubmodular(f, k, eps=0.1, seed=seed),
+        "raced/perturbed": lambda: dynalgo.DynamicSubmodular(f, k, eps=0.1, seed=seed),
+        "raced/none": lambda: dynalgo.DynamicSubmodular(f, k, eps=0.1, seed=seed),
         "backstop": lambda: dynalgo.LeveledSubmodular(f, k, eps=0.1, seed=seed),
         "sieve rerun": lambda: dynalgo.SieveRerun(f, k, eps=0.1),
         "sieve (insertion-only)": lambda: dynalgo.SieveStreaming(f, k, eps=0.1),
@@ -242,9 +245,14 @@ def one_config(f: dynalgo.Objective, name: str, window: int, k: int, n_stream: i
     for cname, make in contenders(f, k, window, 1).items():
         if cname in skip:
             continue
-        p = perturb(pdel, window / 10.0, 7) if cname == "lifted/perturbed" else pdel
+        if cname.endswith("/perturbed"):
+            p = perturb(pdel, window / 10.0, 7)
+        elif cname.endswith("/none"):
+            p = np.zeros_like(pdel)
+        else:
+            p = pdel
         t0 = time.perf_counter()
-        reps = 1 if cname in ("backstop", "sieve rerun") else 3
+        reps = 1 if cname in ("backstop", "sieve rerun", "raced/none", "raced/perturbed") else 3
         runs = [run_contender(make, op, it, p, sample, gvals, max_days=rerun_days if cname == "sieve rerun" else None)
                 for _ in range(reps)]
         rows[cname] = runs[-1]
@@ -338,7 +346,15 @@ def targets(res: dict[str, Any]) -> list[str]:
             lines.append(f"  vs insertion-only sieve {s:.1f}: ratio {lif / s:.2f} (target <= 2 log2 T = {bound:.1f}) "
                          f"{'met' if lif <= bound * s else 'NOT met'}")
     for cfg in res["configs"]:
-        for name in ("lifted/exact", "lifted/perturbed", "raced/exact", "backstop"):
+        r = cfg["rows"]
+        if "raced/none" in r and "backstop" in r:
+            lines.append(f"robustness {cfg['dataset']} W={cfg['window']} k={cfg['k']}: raced/none "
+                         f"{r['raced/none']['calls_mean']:.1f} calls/update = "
+                         f"{r['raced/none']['calls_mean'] / r['backstop']['calls_mean']:.2f}x backstop alone "
+                         f"(bound 1 + 1/r = 2 plus one step per day); wall time "
+                         f"{r['raced/none']['us_per_update'] / r['backstop']['us_per_update']:.2f}x")
+    for cfg in res["configs"]:
+        for name in ("lifted/exact", "lifted/perturbed", "raced/exact", "raced/perturbed", "raced/none", "backstop"):
             row = cfg["rows"].get(name)
             if row and row["value_ratio_mean"] is not None:
                 ok = row["value_ratio_mean"] >= 0.9

@@ -120,7 +120,7 @@ def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float
     C = _obj.log_capacity(od, k, 1)
     meta = np.zeros(META_SIZE, dtype=np.int64)
     meta[M_K] = k
-    meta[M_RNG] = (int(seed) & ((1 << 40) - 1)) << 20
+    meta[M_RNG] = int(np.random.default_rng(int(seed) & ((1 << 63) - 1)).integers(0, 1 << 62))  # counter start
     Gs = max(G, 1)
     return LeveledState(
         od.indptr, od.indices, od.values, od.weights, od.kind, single, tau, thr, cap, glo, ghi,

@@ -226,16 +226,18 @@ def test_sieve_rerun_and_insertion_only() -> None:
 def test_leveled_level_structure_small_by_hand() -> None:
     # disjoint sets of equal value: every guess promotes up to k items; deleting a promoted
     # item triggers a rebuild, deleting another does not
-    f = dynalgo.Coverage([[i] for i in range(6)])
+    # 20 items of value 1, k = 2, eps = 0.5: about five guesses hold members, so at most
+    # ten items are promoted anywhere and some item is promoted in no guess
+    f = dynalgo.Coverage([[i] for i in range(20)])
     s = dynalgo.LeveledSubmodular(f, 2, eps=0.5, seed=3)
-    for e in range(6):
+    for e in range(20):
         s.insert(e)
     s.check()
     assert s.value() == 2.0
     g = _lv.best_guess(s._lv.state)
     promoted = s._lv.state.A[g, : int(s._lv.state.na[g])].tolist()
     before = s.stats.rebuilds
-    other = next(e for e in range(6) if all(e not in s._lv.state.A[h, : int(s._lv.state.na[h])]
+    other = next(e for e in range(20) if all(e not in s._lv.state.A[h, : int(s._lv.state.na[h])]
                                             for h in range(s._lv.state.tau.shape[0])))
     s.delete(other)
     assert s.stats.rebuilds == before
