@@ -78,7 +78,7 @@ def coverage_collegemsg() -> dynalgo.Coverage:
     day = (e.time - e.time[0]) // 86400
     key = e.src * 1000 + day
     order = np.argsort(key, kind="stable")
-    ks, src, dst = key[order], e.src[order], e.dst[order]
+    ks, dst = key[order], e.dst[order]
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
     first_time = e.time[order][starts]
     rows = [np.unique(dst[a:b]) for a, b in zip(starts, np.r_[starts[1:], ks.shape[0]])]
@@ -365,7 +365,7 @@ def targets(res: dict[str, Any]) -> list[str]:
 
 
 def render(res: dict[str, Any]) -> str:
-    out = [f"# Dynamic submodular maximization on sliding windows (eps = 0.1)\n",
+    out = ["# Dynamic submodular maximization on sliding windows (eps = 0.1)\n",
            f"Machine: {res['machine']}. numba {res['numba']}, numpy {res['numpy']}. "
            f"Cold compile of every submodular kernel: {res['compile_seconds']:.1f} s (loaded from the cache afterwards). "
            f"Lazy greedy is measured on every {res['sample_every']}-th day; value ratios are taken on those days.\n"]

@@ -20,7 +20,6 @@ from numpy.typing import ArrayLike, NDArray
 from structures import baselines as _base
 from structures import engine as _k
 from structures import leveled as _lv
-from structures import objectives as _obj
 from structures import sieve as _sv
 
 from . import _validate
@@ -292,6 +291,8 @@ class DynamicSubmodular:
         Oracle calls granted to the backstop per unit granted to the lifted side.
     seed : int, default 0
         Seed of the partition tree, the schedule and the backstop's promotions.
+    race_quantum : int, default 16
+        Least budget (units) of one step of the lifted side while the backstop runs.
 
     Raises
     ------

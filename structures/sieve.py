@@ -44,7 +44,7 @@ State (a tuple, :func:`make`): the objective data ``od`` (five arrays, see
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
