@@ -16,10 +16,13 @@ from .contingency import ContingencyReport, screen_contingencies
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
+from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBased, Objective
+from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .errors import (
     DuplicateElementError,
     DynalgoError,
     InvalidInputError,
+    ItemError,
     MissingElementError,
     NegativeCycleError,
     PredictionError,
@@ -39,6 +42,17 @@ __all__ = [
     "offline_connectivity",
     "screen_contingencies",
     "ContingencyReport",
+    "DynamicSubmodular",
+    "LeveledSubmodular",
+    "LazyGreedy",
+    "SieveRerun",
+    "SieveStreaming",
+    "SubmodularStats",
+    "Objective",
+    "Coverage",
+    "FacilityLocation",
+    "FeatureBased",
+    "CustomObjective",
     "EngineStats",
     "RaceStats",
     "datasets",
@@ -59,6 +73,7 @@ __all__ = [
     "DynalgoError",
     "InvalidInputError",
     "VertexError",
+    "ItemError",
     "DuplicateElementError",
     "MissingElementError",
     "PredictionError",

@@ -13,6 +13,7 @@ __all__ = [
     "DynalgoError",
     "InvalidInputError",
     "VertexError",
+    "ItemError",
     "DuplicateElementError",
     "MissingElementError",
     "PredictionError",
@@ -31,6 +32,10 @@ class InvalidInputError(DynalgoError, ValueError):
 
 class VertexError(DynalgoError, IndexError):
     """A vertex id is not an integer in ``0..n-1``."""
+
+
+class ItemError(DynalgoError, IndexError):
+    """An item id is not an integer in ``0..n-1`` (the ground set of a submodular objective)."""
 
 
 class DuplicateElementError(DynalgoError, KeyError):

@@ -16,6 +16,7 @@ from dynalgo import (
     DynamicConnectivity,
     Insert,
     InvalidInputError,
+    ItemError,
     MissingElementError,
     NegativeCycleError,
     PredictionError,
@@ -32,6 +33,7 @@ N = 6
 BUILTIN: dict[type[DynalgoError], type[Exception]] = {
     InvalidInputError: ValueError,
     VertexError: IndexError,
+    ItemError: IndexError,
     DuplicateElementError: KeyError,
     MissingElementError: KeyError,
     PredictionError: ValueError,

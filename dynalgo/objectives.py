@@ -1,0 +1,317 @@
+"""Monotone submodular objectives for :class:`dynalgo.DynamicSubmodular`.
+
+Every objective is *separable*: item ``e`` touches a sparse set of universe
+coordinates ``j`` with entries ``x[e, j] >= 0`` (a CSR row); coordinate ``j``
+has a weight ``w_j >= 0`` and a state that starts at 0 for the empty set; the
+marginal gain of ``e`` is the sum over its row of ``phi(state_j, x, w_j)`` and
+adding ``e`` moves each state to ``psi(state_j, x, w_j)``.  The compiled
+kernels are in :mod:`structures.objectives`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from structures import objectives as _obj
+from structures import submod_bind as _bind
+
+from .errors import InvalidInputError, ItemError
+
+__all__ = ["Objective", "Coverage", "FacilityLocation", "FeatureBased", "CustomObjective"]
+
+
+def _weights(weights: ArrayLike | None, d: int, what: str) -> NDArray[np.float64]:
+    if weights is None:
+        return np.ones(d, dtype=np.float64)
+    w = np.asarray(weights)
+    if w.shape != (d,) or w.dtype == np.bool_ or not np.issubdtype(w.dtype, np.number):
+        raise InvalidInputError(f"{what} must be a numeric array of shape ({d},), got dtype {w.dtype} and shape {w.shape}")
+    w = w.astype(np.float64)
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise InvalidInputError(f"{what} must be finite and non-negative, got minimum {float(w.min())}")
+    return w
+
+
+def _csr(matrix: Any, what: str) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], int]:
+    """(indptr, indices, values, number of columns) from a dense 2-d array or a CSR-like object
+    (attributes ``indptr``, ``indices``, ``data``, ``shape``, e.g. a scipy.sparse CSR matrix)."""
+    if all(hasattr(matrix, a) for a in ("indptr", "indices", "data", "shape")):
+        indptr = np.asarray(matrix.indptr).astype(np.int64)
+        indices = np.asarray(matrix.indices).astype(np.int64)
+        data = np.asarray(matrix.data)
+        d = int(matrix.shape[1])
+        if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0) \
+                or int(indptr[-1]) != indices.shape[0] or data.shape != indices.shape:
+            raise InvalidInputError(f"{what}: malformed CSR arrays (indptr, indices, data)")
+    else:
+        a = np.asarray(matrix)
+        if a.ndim != 2:
+            raise InvalidInputError(f"{what} must be a 2-d array or a CSR matrix, got shape {a.shape}")
+        d = a.shape[1]
+        nz = a != 0
+        indptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(nz.sum(axis=1))
+        indices = np.nonzero(nz)[1].astype(np.int64)
+        data = a[nz]
+    if data.dtype == np.bool_ or not np.issubdtype(data.dtype, np.number):
+        raise InvalidInputError(f"{what} must hold numbers, got dtype {data.dtype}")
+    values = data.astype(np.float64)
+    if not np.all(np.isfinite(values)):
+        raise InvalidInputError(f"{what} must be finite")
+    if np.any(values < 0):
+        raise InvalidInputError(f"{what} must be non-negative, got a value {float(values.min())}")
+    if indices.shape[0] and (indices.min() < 0 or indices.max() >= d):
+        raise InvalidInputError(f"{what}: column index out of range 0..{d - 1}")
+    return _sorted_rows(indptr, indices, values, what) + (d,)
+
+
+def _sorted_rows(indptr: NDArray[np.int64], indices: NDArray[np.int64], values: NDArray[np.float64],
+                 what: str) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Sort each row by column; reject repeated columns within a row."""
+    n = indptr.shape[0] - 1
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    order = np.lexsort((indices, row))
+    indices, values = indices[order], values[order]
+    if indices.shape[0] > 1:
+        dup = (row[order][1:] == row[order][:-1]) & (indices[1:] == indices[:-1])
+        if np.any(dup):
+            r = int(row[order][1:][dup][0])
+            raise InvalidInputError(f"{what}: row {r} names column {int(indices[1:][dup][0])} twice")
+    return indptr, np.ascontiguousarray(indices), np.ascontiguousarray(values)
+
+
+class Objective:
+    """A separable monotone submodular function over items ``0..n-1`` (see the module docstring).
+
+    Use the subclasses :class:`Coverage`, :class:`FacilityLocation`,
+    :class:`FeatureBased`, or :class:`CustomObjective` for your own.
+    """
+
+    _kind: int = -1
+    name: str = "objective"
+
+    def __init__(self, indptr: NDArray[np.int64], indices: NDArray[np.int64], values: NDArray[np.float64],
+                 weights: NDArray[np.float64], bindings: _bind.Bindings) -> None:
+        self._od = _obj.ObjectiveData(indptr, indices, values, weights, np.array([self._kind], dtype=np.int64))
+        self._bind = bindings
+        self._single: NDArray[np.float64] | None = None
+
+    @property
+    def n(self) -> int:
+        """Number of items."""
+        return int(self._od.indptr.shape[0] - 1)
+
+    @property
+    def dim(self) -> int:
+        """Number of universe coordinates."""
+        return int(self._od.weights.shape[0])
+
+    def singletons(self) -> NDArray[np.float64]:
+        """``f({e})`` for every item (computed once, compiled)."""
+        if self._single is None:
+            s = np.asarray(self._bind.singletons(tuple(self._od)), dtype=np.float64)
+            s.setflags(write=False)
+            self._single = s
+        return self._single
+
+    def item(self, e: Any) -> int:
+        """``e`` as an item id, or :class:`ItemError`."""
+        if isinstance(e, (bool, np.bool_)) or not isinstance(e, numbers.Integral):
+            raise ItemError(f"item must be an integer in 0..{self.n - 1}, got {e!r} of type {type(e).__name__}")
+        i = int(e)
+        if not 0 <= i < self.n:
+            raise ItemError(f"item {i} is out of range: items are 0..{self.n - 1}")
+        return i
+
+    def value(self, items: Iterable[int]) -> float:
+        """``f(items)`` (the gains of the items added in the given order, summed; plain Python).
+
+        Examples
+        --------
+        >>> Coverage([[0, 1], [1, 2]]).value([0, 1])
+        3.0
+        """
+        its = [self.item(e) for e in items]
+        if len(set(its)) != len(its):
+            raise InvalidInputError("items must be distinct")
+        return _obj.value(self._od, its, self._bind.phi, self._bind.psi)
+
+    def gain(self, items: Iterable[int], e: int) -> float:
+        """Marginal gain of ``e`` with respect to ``items`` (plain Python)."""
+        its = [self.item(x) for x in items]
+        st, _, _ = _obj.replay(self._od, its, self._bind.phi, self._bind.psi)
+        e = self.item(e)
+        kind = int(self._od.kind[0])
+        g = 0.0
+        for p in range(int(self._od.indptr[e]), int(self._od.indptr[e + 1])):
+            j = int(self._od.indices[p])
+            g += float(self._bind.phi(kind, float(st[j]), float(self._od.values[p]), float(self._od.weights[j])))
+        return g
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n={self.n}, dim={self.dim})"
+
+
+class Coverage(Objective):
+    """Weighted coverage: item ``e`` covers a set of universe elements; ``f(S)`` is the
+    total weight of the elements covered by some item of ``S``.
+
+    Parameters
+    ----------
+    sets : sequence of iterables of int, or a 0/1 matrix (dense or CSR)
+        ``sets[e]``: the universe elements item ``e`` covers.
+    weights : array_like of float, optional
+        Non-negative weight of each universe element (default 1).
+    universe : int, optional
+        Size of the universe (default: largest element + 1).
+
+    Raises
+    ------
+    InvalidInputError
+        Malformed sets, an element outside the universe, negative weights.
+
+    Examples
+    --------
+    >>> f = Coverage([[0, 1, 2], [2, 3], [4]])
+    >>> f.value([0, 1]), f.gain([0], 1)
+    (4.0, 1.0)
+    """
+
+    _kind = _obj.COVERAGE
+    name = "coverage"
+
+    def __init__(self, sets: Sequence[Iterable[int]] | Any, weights: ArrayLike | None = None, *,
+                 universe: int | None = None) -> None:
+        if all(hasattr(sets, a) for a in ("indptr", "indices", "data", "shape")) or isinstance(sets, np.ndarray):
+            indptr, indices, values, d = _csr(sets, "sets")
+            values = np.ones_like(values)
+        else:
+            rows = [np.unique(np.asarray(list(s), dtype=np.int64)) for s in sets]
+            indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            indptr[1:] = np.cumsum([r.shape[0] for r in rows])
+            indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+            if indices.shape[0] and indices.min() < 0:
+                raise InvalidInputError(f"sets name a negative element {int(indices.min())}")
+            d = int(indices.max()) + 1 if indices.shape[0] else 0
+            values = np.ones(indices.shape[0], dtype=np.float64)
+        if universe is not None:
+            if isinstance(universe, bool) or not isinstance(universe, numbers.Integral) or universe < d:
+                raise InvalidInputError(f"universe must be an integer >= {d} (largest element + 1), got {universe!r}")
+            d = int(universe)
+        if indptr.shape[0] < 2:
+            raise InvalidInputError("an objective needs at least one item")
+        super().__init__(indptr, indices, values, _weights(weights, max(d, 1), "weights"), _bind.BUILTIN)
+
+
+class FacilityLocation(Objective):
+    """Facility location (exemplar clustering): ``f(S) = sum_j w_j max_{e in S} sim(e, j)``.
+
+    Parameters
+    ----------
+    similarity : 2-d array or CSR matrix, shape (n items, m points)
+        Non-negative similarities (zero entries are not stored); typically a
+        kNN similarity graph, items and points being the same data set.
+    weights : array_like of float, optional
+        Non-negative weight of each point (default 1).
+
+    Raises
+    ------
+    InvalidInputError
+        Negative, non-finite or malformed similarities, negative weights.
+
+    Examples
+    --------
+    >>> f = FacilityLocation([[1.0, 0.5, 0.0], [0.0, 0.6, 1.0]])
+    >>> round(f.value([0]), 2), round(f.value([0, 1]), 2)
+    (1.5, 2.6)
+    """
+
+    _kind = _obj.FACILITY
+    name = "facility location"
+
+    def __init__(self, similarity: Any, weights: ArrayLike | None = None) -> None:
+        indptr, indices, values, d = _csr(similarity, "similarity")
+        if indptr.shape[0] < 2:
+            raise InvalidInputError("an objective needs at least one item")
+        super().__init__(indptr, indices, values, _weights(weights, max(d, 1), "weights"), _bind.BUILTIN)
+
+
+class FeatureBased(Objective):
+    """Feature-based function: ``f(S) = sum_j w_j sqrt(sum_{e in S} x[e, j])``.
+
+    Parameters
+    ----------
+    features : 2-d array or CSR matrix, shape (n items, F features)
+        Non-negative feature values.
+    weights : array_like of float, optional
+        Non-negative weight of each feature (default 1).
+
+    Examples
+    --------
+    >>> f = FeatureBased([[4.0, 0.0], [5.0, 9.0]])
+    >>> f.value([0]), f.value([0, 1])
+    (2.0, 6.0)
+    """
+
+    _kind = _obj.FEATURE
+    name = "feature-based"
+
+    def __init__(self, features: Any, weights: ArrayLike | None = None) -> None:
+        indptr, indices, values, d = _csr(features, "features")
+        if indptr.shape[0] < 2:
+            raise InvalidInputError("an objective needs at least one item")
+        super().__init__(indptr, indices, values, _weights(weights, max(d, 1), "weights"), _bind.BUILTIN)
+
+
+class CustomObjective(Objective):
+    """Your own separable objective: two numba functions ``phi`` and ``psi``.
+
+    ``phi(kind, s, x, w) -> float`` is the gain term of a coordinate in state
+    ``s`` for an item entry ``x`` on a coordinate of weight ``w``;
+    ``psi(kind, s, x, w) -> float`` is the coordinate's state after adding the
+    item (``kind`` is passed through; ignore it).  States start at 0.0.  For a
+    monotone submodular ``f``, ``phi`` must be >= 0 and must not increase when
+    ``s`` moves along ``psi``.  Compiled once per process at first use (numba's
+    disk cache does not keep kernels that take functions as arguments across
+    processes); the built-in objectives load from the cache.
+
+    Parameters
+    ----------
+    matrix : 2-d array or CSR matrix, shape (n items, D coordinates)
+        The non-negative entries ``x[e, j]``.
+    phi, psi : numba functions (``numba.njit``)
+    weights : array_like of float, optional
+        Per-coordinate weights (default 1).
+
+    Examples
+    --------
+    A saturated coverage, each coordinate counting at most 1.0:
+
+    >>> import numba
+    >>> @numba.njit
+    ... def phi(kind, s, x, w):
+    ...     return w * (min(s + x, 1.0) - min(s, 1.0))
+    >>> @numba.njit
+    ... def psi(kind, s, x, w):
+    ...     return s + x
+    >>> f = CustomObjective([[0.5, 0.5], [0.75, 0.0]], phi, psi)
+    >>> f.value([0, 1])
+    1.5
+    """
+
+    name = "custom"
+
+    def __init__(self, matrix: Any, phi: Callable[..., float], psi: Callable[..., float],
+                 weights: ArrayLike | None = None) -> None:
+        for fn, what in ((phi, "phi"), (psi, "psi")):
+            if not hasattr(fn, "py_func"):
+                raise InvalidInputError(f"{what} must be a numba.njit function, got {fn!r}")
+        indptr, indices, values, d = _csr(matrix, "matrix")
+        if indptr.shape[0] < 2:
+            raise InvalidInputError("an objective needs at least one item")
+        super().__init__(indptr, indices, values, _weights(weights, max(d, 1), "weights"),
+                         _bind.make_bindings(phi, psi))
