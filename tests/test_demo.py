@@ -30,3 +30,18 @@ def test_demo_runs_and_answers_match(tmp_path: Path) -> None:
 def test_cli_help() -> None:
     proc = subprocess.run([sys.executable, "-m", "dynalgo", "demo", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "--dataset" in proc.stdout
+
+
+def test_submodular_demo(tmp_path: Path) -> None:
+    out = tmp_path / "sub.json"
+    code = main(["demo", "--quiet", "--problem", "submodular", "--items", "900", "--window", "300", "--k", "5",
+                 "--json", str(out)])
+    assert code == 0
+    res = json.loads(out.read_text())
+    assert res["problem"] == "submodular" and res["updates"] == 900 + 600
+    rows = {r["predictions"]: r for r in res["rows"]}
+    exact = rows["exact window (oracle), lifted alone"]
+    assert exact["l1_per_update"] == 0.0
+    assert exact["oracle_calls_per_update"] < rows["backstop alone (leveled)"]["oracle_calls_per_update"]
+    for r in res["rows"]:
+        assert r["half_approx_held"] and r["value_vs_greedy_min"] >= 0.4, r["predictions"]
