@@ -102,7 +102,22 @@ def bipartite(res: dict[str, Any], out: Path) -> Path:
                       f"Dynamic bipartiteness, n = {w['n']:,}, {w['days']:,} days: time and work vs prediction error")
 
 
-PLOTS: dict[str, Any] = {"connectivity.json": degradation, "bipartite.json": bipartite}
+def other_problems(res: dict[str, Any], out: Path) -> str:
+    """``degradation_submodular.png`` and ``degradation_apsp.png`` from ``bench.degradation``."""
+    paths = []
+    if "submodular" in res:
+        w = res["submodular"]["workload"]
+        paths.append(sweep_plot(res["submodular"], out, "degradation_submodular.png",
+                                f"Submodular (coverage, CollegeMsg activities), window {w['window']:,}, k = {w['k']}, "
+                                f"{w['days']:,} days: lifted alone vs prediction error", "oracle calls"))
+    if "apsp" in res:
+        w = res["apsp"]["workload"]
+        paths.append(sweep_plot(res["apsp"], out, "degradation_apsp.png",
+                                f"Dynamic APSP, n = {w['n']:,}, {w['days']:,} days: lifted alone vs prediction error"))
+    return ", ".join(str(p) for p in paths)
+
+
+PLOTS: dict[str, Any] = {"connectivity.json": degradation, "bipartite.json": bipartite, "degradation.json": other_problems}
 
 
 def main() -> None:

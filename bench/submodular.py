@@ -436,7 +436,8 @@ def main(argv: list[str] | None = None) -> None:
         p = Path(args.json)
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-        p.with_suffix(".md").write_text(render(res), encoding="utf-8")
+        stem = p.stem if p.stem.endswith("-latest") else p.stem + "-latest"
+        p.with_name(stem + ".md").write_text(render(res), encoding="utf-8")
 
 
 if __name__ == "__main__":
