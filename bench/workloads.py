@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dynalgo.updates import UpdateBatch
-from structures._jit import kernel
+from structures._jit import alloc_kernel, kernel
 
 __all__ = ["churn", "query_per_day"]
 
@@ -24,7 +24,7 @@ def _slot(a, b, mask):  # type: ignore[no-untyped-def]
     return np.int64(h & np.uint64(mask))
 
 
-@kernel
+@alloc_kernel
 def _churn(n, initial_edges, updates, want_insert, seed):  # type: ignore[no-untyped-def]
     np.random.seed(seed)
     T = initial_edges + updates

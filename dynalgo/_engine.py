@@ -198,7 +198,8 @@ class LiftingEngine:
         self._set_horizon(horizon)  # with no instances yet: the tree and empty slots
         order = np.argsort(pred_day, kind="stable")
         _k.initial_schedule(self.days, self.spay_i, self.spay_f, self.inst, self.elem, self.meta,
-                            pred_elem, pred_op, pred_day, order)
+                            pred_elem, pred_op, pred_day, order,
+                            np.full((self.elem.shape[0], 4), -1, dtype=np.int64))
         self.meta[_k.M_DOUBLINGS] = 0
 
     # ---------------------------------------------------------------------------------------

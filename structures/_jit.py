@@ -1,8 +1,21 @@
-"""The house decorator for compiled kernels.
+"""The house decorators for compiled kernels.
 
 Every kernel is ``numba.njit`` with an on-disk cache and the GIL released.  When
 the package directory is read-only, numba falls back to its user-wide cache
 directory; set ``NUMBA_CACHE_DIR`` to choose another place.
+
+Reference counting
+------------------
+Kernels only read and write arrays their caller owns, and most never allocate,
+so :func:`kernel` and :func:`inline_kernel` compile them without numba's
+reference-counting runtime (NRT, the ``_nrt=False`` compiler flag).  With it,
+every array passed to a callee -- even one inlined at IR level -- costs an
+atomic increment and decrement per call: on the connectivity engine, whose inner
+loops call the base structure millions of times, that was 30% of the run time
+(1.16 s -> 0.80 s for 1.2 million days).  A kernel that allocates arrays
+(``np.empty``, ``np.zeros``, ...) or returns one must use :func:`alloc_kernel`;
+numba refuses to compile an allocation without NRT, so a wrong choice fails
+loudly at the first call, never silently.
 """
 
 from __future__ import annotations
@@ -11,12 +24,20 @@ from typing import Any, Callable
 
 import numba
 
+# numba's compiler flag for "no NRT" (not in its type stubs, hence the dict)
+_NO_NRT: dict[str, Any] = {"_nrt": False}
+
 
 def kernel(fn: Callable[..., Any]) -> Any:
-    """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``."""
-    return numba.njit(cache=True, nogil=True)(fn)
+    """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``, without reference counting."""
+    return numba.njit(cache=True, nogil=True, **_NO_NRT)(fn)
 
 
 def inline_kernel(fn: Callable[..., Any]) -> Any:
     """Like :func:`kernel`, and inlined into its callers at numba-IR level (small hot helpers)."""
-    return numba.njit(cache=True, nogil=True, inline="always")(fn)
+    return numba.njit(cache=True, nogil=True, inline="always", **_NO_NRT)(fn)
+
+
+def alloc_kernel(fn: Callable[..., Any]) -> Any:
+    """A kernel that allocates or returns arrays: ``numba.njit(cache=True, nogil=True)`` with NRT."""
+    return numba.njit(cache=True, nogil=True)(fn)

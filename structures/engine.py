@@ -609,7 +609,7 @@ def new_horizon(days, spay_i, spay_f, old_spay_i, old_spay_f, inst, meta, tree_s
 
 
 @kernel
-def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op, pred_day, order):  # type: ignore[no-untyped-def]
+def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op, pred_day, order, cur):  # type: ignore[no-untyped-def]
     """Turn predicted events into instances and place them on days.
 
     Events are taken in ``order`` (by predicted day).  An element's k-th
@@ -620,12 +620,12 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
     :mod:`structures.schedule`).  Then one scan moves a deletion that landed
     before its insertion to the nearest free day at or after the insertion (the
     fix-up of ALGORITHMS.md 3.2).  The caller reserves ``len(order)`` rows of
-    ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.
+    ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.  ``cur``
+    is scratch, int64 ``(len(elem), 4)`` filled with -1: per element, one 32-byte
+    row: last instance of the insert stream, of the delete stream, last created,
+    first created (the element's head, written back at the end).
     """
     n_elem = elem.shape[0]
-    # per element, one 32-byte row: last instance of the insert stream, of the delete
-    # stream, last created, first created (the element's head, written back at the end)
-    cur = np.full((n_elem, 4), -1, dtype=np.int64)
     lo = meta[M_DAY] + 1
     H = meta[M_H]
     for k in range(order.shape[0]):

@@ -48,7 +48,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import kernel
+from ._jit import alloc_kernel, kernel
 
 __all__ = [
     "SIZE",
@@ -341,7 +341,7 @@ def find_flag(s, x, k):  # type: ignore[no-untyped-def]
             r = right[r]
 
 
-@kernel
+@alloc_kernel
 def inorder(left, right, parent, order, start, roots):  # type: ignore[no-untyped-def]
     """Write the in-order sequence of every tree, roots in increasing id order.
 

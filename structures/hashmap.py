@@ -42,14 +42,20 @@ def get(keys, vals, key):  # type: ignore[no-untyped-def]
     return vals[i] if keys[i] == key else -1
 
 
-@kernel
-def assign(keys, vals, query, next_id, added):  # type: ignore[no-untyped-def]
+def assign(
+    keys: NDArray[np.int64], vals: NDArray[np.int64], query: NDArray[np.int64], next_id: int, added: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], int]:
     """Ids of ``query`` keys; unknown keys are added with ids ``next_id, next_id + 1, ...``.
 
     The cells of added keys are written to ``added`` (in order); returns
     ``(ids, number added)``.  The caller guarantees room (load <= 1/2 after).
     """
     out = np.empty(query.shape[0], dtype=np.int64)
+    return out, int(_assign(keys, vals, query, next_id, added, out))
+
+
+@kernel
+def _assign(keys, vals, query, next_id, added, out):  # type: ignore[no-untyped-def]
     n_added = 0
     for k in range(query.shape[0]):
         key = query[k]
@@ -60,7 +66,7 @@ def assign(keys, vals, query, next_id, added):  # type: ignore[no-untyped-def]
             added[n_added] = i
             n_added += 1
         out[k] = vals[i]
-    return out, n_added
+    return n_added
 
 
 @kernel

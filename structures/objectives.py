@@ -61,7 +61,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import inline_kernel, kernel
+from ._jit import alloc_kernel, inline_kernel, kernel
 
 COVERAGE = 0
 FACILITY = 1
@@ -114,7 +114,7 @@ def singleton(od, e, phi):  # type: ignore[no-untyped-def]
     return g
 
 
-@kernel
+@alloc_kernel
 def singletons(od, phi):  # type: ignore[no-untyped-def]
     """f({e}) of every item."""
     n = od[0].shape[0] - 1

@@ -98,24 +98,15 @@ def _slot(key, mask):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _edge_lives(op, u, v):  # type: ignore[no-untyped-def]
+def _edge_lives(op, u, v, keys, open_life, lo, hi, la, lb):  # type: ignore[no-untyped-def]
+    """Fill the lives into ``lo, hi, la, lb``; return ``(number of lives, status, where)``.
+
+    ``keys`` (all -1) and ``open_life`` are the hash table: a power-of-two size
+    at least twice the number of insertions."""
     T = op.shape[0]
-    n_ins = 0
-    for i in range(T):
-        if op[i] == 1:
-            n_ins += 1
-    cap = 16
-    while cap < 2 * n_ins:
-        cap <<= 1
-    mask = cap - 1
+    mask = keys.shape[0] - 1
     # open addressing on the packed key a << 31 | b (a <= b < 2**31); keys are never
     # removed: a slot keeps its edge and the index of its open life (-1: absent)
-    keys = np.full(cap, -1, dtype=np.int64)
-    open_life = np.empty(cap, dtype=np.int32)
-    lo = np.empty(n_ins, dtype=np.int32)
-    hi = np.empty(n_ins, dtype=np.int32)
-    la = np.empty(n_ins, dtype=np.int32)
-    lb = np.empty(n_ins, dtype=np.int32)
     n_lives = 0
     status = 0
     where = -1
@@ -158,7 +149,7 @@ def _edge_lives(op, u, v):  # type: ignore[no-untyped-def]
         for k in range(n_lives):
             if hi[k] > where + 1:
                 hi[k] = where + 1
-    return lo[:n_lives], hi[:n_lives], la[:n_lives], lb[:n_lives], status, where
+    return n_lives, status, where
 
 
 def edge_lives(op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64]) -> Lives:
@@ -167,19 +158,27 @@ def edge_lives(op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64])
     An edge still present after day ``T`` lives until ``T + 1``.  The scan stops at
     the first inconsistent update and reports it in ``status`` / ``where``.
     """
-    lo, hi, a, b, status, where = _edge_lives(np.ascontiguousarray(op, dtype=np.int8),
-                                               np.ascontiguousarray(u, dtype=np.int64),
-                                               np.ascontiguousarray(v, dtype=np.int64))
-    return Lives(lo, hi, a, b, int(status), int(where))
+    op = np.ascontiguousarray(op, dtype=np.int8)
+    n_ins = int(np.count_nonzero(op == 1))
+    cap = 16
+    while cap < 2 * n_ins:
+        cap <<= 1
+    lo, hi, a, b = (np.empty(n_ins, dtype=np.int32) for _ in range(4))
+    n_lives, status, where = _edge_lives(op, np.ascontiguousarray(u, dtype=np.int64),
+                                         np.ascontiguousarray(v, dtype=np.int64),
+                                         np.full(cap, -1, dtype=np.int64), np.empty(cap, dtype=np.int32),
+                                         lo, hi, a, b)
+    k = int(n_lives)
+    return Lives(lo[:k], hi[:k], a[:k], b[:k], int(status), int(where))
 
 
 # ---------------------------------------------------------------------------------
 # step 2: segment tree layout
 # ---------------------------------------------------------------------------------
 @kernel
-def _count_nodes(size, T, lo, hi):  # type: ignore[no-untyped-def]
-    """Inclusive prefix counts: ``ptr[x]`` = number of (life, node) pairs with node <= x."""
-    ptr = np.zeros(2 * size + 1, dtype=np.int64)
+def _count_nodes(size, T, lo, hi, ptr):  # type: ignore[no-untyped-def]
+    """Inclusive prefix counts into ``ptr`` (zeros, ``2 * size + 1``): ``ptr[x]`` = number
+    of (life, node) pairs with node <= x."""
     for k in range(lo.shape[0]):
         left = np.int64(lo[k]) - 1 + size
         right = min(np.int64(hi[k]), T + 1) - 1 + size
@@ -194,7 +193,6 @@ def _count_nodes(size, T, lo, hi):  # type: ignore[no-untyped-def]
             right >>= 1
     for x in range(1, 2 * size + 1):
         ptr[x] += ptr[x - 1]
-    return ptr
 
 
 @kernel
@@ -234,7 +232,8 @@ def segment_layout(T: int, lives: Lives) -> Layout:
     size = 1
     while size < T:
         size <<= 1
-    ptr = _count_nodes(size, T, lives.lo, lives.hi)
+    ptr = np.zeros(2 * size + 1, dtype=np.int64)
+    _count_nodes(size, T, lives.lo, lives.hi, ptr)
     total = int(ptr[-1])
     ea = np.empty(total, dtype=np.int32)
     eb = np.empty(total, dtype=np.int32)
@@ -246,19 +245,18 @@ def segment_layout(T: int, lives: Lives) -> Layout:
 # step 3: depth-first traversal with rollback
 # ---------------------------------------------------------------------------------
 @kernel
-def _traverse(state, T, size, ptr, ea, eb, queries):  # type: ignore[no-untyped-def]
+def _traverse(state, T, size, ptr, ea, eb, queries, out, marks):  # type: ignore[no-untyped-def]
+    """Answers into ``out``; ``marks`` has room for one undo mark per tree level."""
     q = queries.shape[0]
-    out = np.zeros(q, dtype=np.bool_)
     j = 0  # the next query to answer: leaves are visited in increasing day order
     while j < q and queries[j, 0] == 0:  # day 0: the empty graph
         out[j] = queries[j, 1] == queries[j, 2]
         j += 1
     if T == 0 or j == q:
-        return out
+        return
     logsize = 0
     while (1 << logsize) < size:
         logsize += 1
-    marks = np.empty(logsize + 1, dtype=np.int64)
     node = 1
     dep = 0
     while True:
@@ -275,7 +273,7 @@ def _traverse(state, T, size, ptr, ea, eb, queries):  # type: ignore[no-untyped-
                     out[j] = dsu.find(state, queries[j, 1]) == dsu.find(state, queries[j, 2])
                     j += 1
                 if j == q:
-                    return out
+                    return
                 dsu.undo_to(state, marks[dep])
             else:
                 node = 2 * node
@@ -286,7 +284,7 @@ def _traverse(state, T, size, ptr, ea, eb, queries):  # type: ignore[no-untyped-
         # node is finished and its unions undone: climb while it is a right child
         while node & 1:
             if node == 1:
-                return out
+                return
             node >>= 1
             dep -= 1
             dsu.undo_to(state, marks[dep])
@@ -300,8 +298,10 @@ def traverse(n: int, T: int, layout: Layout, queries: NDArray[np.int64]) -> NDAr
     walk stops after the last query.
     """
     state = dsu.make(n)
-    out: NDArray[np.bool_] = _traverse(state, T, layout.size, layout.ptr, layout.ea, layout.eb,
-                                       np.ascontiguousarray(queries, dtype=np.int64).reshape(-1, 3))
+    q = np.ascontiguousarray(queries, dtype=np.int64).reshape(-1, 3)
+    out = np.zeros(q.shape[0], dtype=np.bool_)
+    marks = np.empty(max(int(layout.size).bit_length(), 1) + 1, dtype=np.int64)
+    _traverse(state, T, layout.size, layout.ptr, layout.ea, layout.eb, q, out, marks)
     return out
 
 

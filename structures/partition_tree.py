@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import kernel
+from ._jit import alloc_kernel, kernel
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -131,7 +131,7 @@ def lca(root, left, right, T, t1, t2):  # type: ignore[no-untyped-def]
     return depth, b - a + 1
 
 
-@kernel
+@alloc_kernel
 def max_depth(root, left, right, T):  # type: ignore[no-untyped-def]
     """Depth of the deepest leaf (root has depth 0)."""
     if T <= 1:
@@ -155,7 +155,7 @@ def max_depth(root, left, right, T):  # type: ignore[no-untyped-def]
     return best
 
 
-@kernel
+@alloc_kernel
 def _walk(root, left, right, T, lo_out, hi_out):  # type: ignore[no-untyped-def]
     # Iterative traversal recording each divider's window; returns count of dividers seen.
     if T <= 1:

@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 import numba
 
 from . import baselines, engine, leveled, objectives, sieve
-from ._jit import kernel
+from ._jit import alloc_kernel, kernel
 
 
 
@@ -40,7 +40,7 @@ class Bindings(NamedTuple):
     psi: Callable[..., Any]
 
 
-@kernel
+@alloc_kernel
 def _singletons(od):  # type: ignore[no-untyped-def]
     return objectives.singletons(od, objectives.builtin_phi)
 
