@@ -1,0 +1,305 @@
+"""Incremental all-pairs shortest paths with undo: the base of the lifted and offline APSP.
+
+A dense distance matrix ``d`` (float64, ``inf`` = unreachable) with a next-hop
+matrix ``succ`` and the matrix ``W`` of present arc weights.  Inserting the arc
+``(u, v, w)`` relaxes ``d[x, y] = min(d[x, y], d[x, u] + w + d[v, y])`` for all
+pairs (ALGORITHMS.md 2), pruned twice:
+
+* if ``w >= d[u, v]`` nothing changes (O(1));
+* only rows ``x`` with ``d[x, u] + w < d[x, v]`` can change (a column scan), and
+  in those rows only the columns ``Y`` improved in row ``u`` itself: if
+  ``d[x, u] + w + d[v, y] < d[x, y] <= d[x, u] + d[u, y]`` then
+  ``w + d[v, y] < d[u, y]``.  Cost O(n + |X| |Y|), worst case O(n^2).
+
+Row ``v`` never changes during an insertion (that would need a negative cycle
+through the new arc), and neither does column ``u`` of any row, so the
+relaxation can run in place.  The caller guarantees that no negative cycle is
+created (test :func:`closes_negative_cycle` first): the lifted engine only ever
+holds subsets of a valid graph, and a subgraph of a graph without negative
+cycles has none.
+
+Undo log
+--------
+One entry per changed cell: ``lcell[k] = cell << 32 | (old succ + 1)`` and
+``lval[k]`` = old value.  Cells ``0 .. n^2 - 1`` are distances (row-major),
+cells ``n^2 + u n + v`` are arc weights.  A distance cell is logged at most
+once between two :func:`mark` calls (``stamp[cell]`` holds the position of its
+latest entry; later changes in the same segment need no entry since undoing
+the first restores the value of the mark).  The engine and the offline walk call
+``mark`` before every group of inserts, so a path of depth ``D`` holds at most
+``D n^2`` distance entries plus one arc entry per present arc: the log stays
+within O(n^2 log T) words.  :func:`log_capacity` gives the bound the caller
+must allocate.
+
+State (a tuple, as returned by :func:`make`)::
+
+    d     : float64[n, n]   distances (d[x, x] = 0)
+    succ  : int32[n, n]     next vertex after x on the path x -> y (-1: none or y == x)
+    W     : float64[n, n]   weight of the present arc (x, y); inf when absent
+    stamp : int64[n * n]    log position of the latest entry of each distance cell (-1: none)
+    lcell : int64[cap]      undo log, packed cells and old successors
+    lval  : float64[cap]    undo log, old values
+    scr   : int64[n]        scratch (the improved columns of row u)
+    meta  : int64[8]        [log size, log size at the last mark, undirected flag, present arcs, ...]
+
+The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
+pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``
+and ``distance(state, x, y)``; the element ``i`` is the arc
+``(pay_i[i, 0], pay_i[i, 1])`` of weight ``pay_f[i]`` (both arcs of the edge
+when the structure is undirected).  Work units: one per row tested in the
+column scan, one per cell examined in the relaxation, one per undone entry.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._jit import inline_kernel, kernel
+
+LOG_SIZE = 0
+LAST_MARK = 1
+UNDIRECTED = 2
+N_ARCS = 3
+META_SIZE = 8
+
+#: largest vertex count: cells ``0 .. 2 n^2`` must fit the 31 bits above the successor
+MAX_N = 16384
+
+_LOW = (1 << 32) - 1
+
+
+class DenseState(NamedTuple):
+    d: NDArray[np.float64]
+    succ: NDArray[np.int32]
+    W: NDArray[np.float64]
+    stamp: NDArray[np.int64]
+    lcell: NDArray[np.int64]
+    lval: NDArray[np.float64]
+    scr: NDArray[np.int64]
+    meta: NDArray[np.int64]
+
+
+def log_capacity(n: int, depth: int) -> int:
+    """Log entries needed by a path of ``depth`` marks: ``depth * n^2`` distance
+    cells plus one arc entry per present arc (at most ``n^2 + n``)."""
+    return (depth + 1) * n * n + n + 16
+
+
+def make(n: int, capacity: int, undirected: bool = False) -> DenseState:
+    """The structure of ``n`` vertices and no arcs, with room for ``capacity`` log entries.
+
+    The log is allocated with ``np.empty``: pages the log never reaches are not
+    backed by memory, so a generous capacity costs address space, not RSS.
+    """
+    d = np.full((n, n), np.inf, dtype=np.float64)
+    np.fill_diagonal(d, 0.0)
+    meta = np.zeros(META_SIZE, dtype=np.int64)
+    meta[UNDIRECTED] = 1 if undirected else 0
+    return DenseState(d, np.full((n, n), -1, dtype=np.int32), np.full((n, n), np.inf, dtype=np.float64),
+                      np.full(n * n, -1, dtype=np.int64), np.empty(capacity, dtype=np.int64),
+                      np.empty(capacity, dtype=np.float64), np.zeros(max(n, 1), dtype=np.int64), meta)
+
+
+def grow_log(state: DenseState, capacity: int) -> DenseState:
+    """The same structure with a log of at least ``capacity`` entries (content kept)."""
+    if state.lcell.shape[0] >= capacity:
+        return state
+    k = int(state.meta[LOG_SIZE])
+    lcell = np.empty(capacity, dtype=np.int64)
+    lval = np.empty(capacity, dtype=np.float64)
+    lcell[:k] = state.lcell[:k]
+    lval[:k] = state.lval[:k]
+    return state._replace(lcell=lcell, lval=lval)
+
+
+@inline_kernel
+def _set(d, succ, stamp, lcell, lval, meta, n, x, y, c, s):  # type: ignore[no-untyped-def]
+    cell = x * n + y
+    if stamp[cell] < meta[LAST_MARK]:
+        k = meta[LOG_SIZE]
+        lcell[k] = (np.int64(cell) << 32) | np.int64(succ[x, y] + 1)
+        lval[k] = d[x, y]
+        stamp[cell] = k
+        meta[LOG_SIZE] = k + 1
+    d[x, y] = c
+    succ[x, y] = s
+
+
+@kernel
+def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
+    """Add the arc ``(u, v)`` of weight ``w`` (absent before) and relax; return the work."""
+    d, succ, W, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    k = meta[LOG_SIZE]
+    lcell[k] = np.int64(n * n + u * n + v) << 32
+    lval[k] = W[u, v]
+    meta[LOG_SIZE] = k + 1
+    W[u, v] = w
+    meta[N_ARCS] += 1
+    if u == v or not (w < d[u, v]):
+        return 1
+    # row u first: the improved columns Y
+    du = d[u]
+    dv = d[v]
+    ny = 0
+    for y in range(n):
+        if w + dv[y] < du[y]:
+            scr[ny] = y
+            ny += 1
+    for j in range(ny):
+        y = scr[j]
+        _set(d, succ, stamp, lcell, lval, meta, n, u, y, w + dv[y], v)
+    work = 1 + 2 * n
+    for x in range(n):
+        if x == u:
+            continue
+        a = d[x, u] + w
+        if a < d[x, v]:
+            s = succ[x, u]
+            dx = d[x]
+            for j in range(ny):
+                y = scr[j]
+                c = a + dv[y]
+                if c < dx[y]:
+                    _set(d, succ, stamp, lcell, lval, meta, n, x, y, c, s)
+            work += ny
+    return work
+
+
+@inline_kernel
+def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
+    """Engine interface: insert element ``i`` (one arc, or both arcs of an undirected edge)."""
+    u = pay_i[i, 0]
+    v = pay_i[i, 1]
+    w = pay_f[i]
+    work = insert_arc(state, u, v, w)
+    if state[7][UNDIRECTED] != 0 and u != v:
+        work += insert_arc(state, v, u, w)
+    return work
+
+
+@inline_kernel
+def mark(state):  # type: ignore[no-untyped-def]
+    meta = state[7]
+    meta[LAST_MARK] = meta[LOG_SIZE]
+    return meta[LOG_SIZE]
+
+
+@inline_kernel
+def undo_to(state, m):  # type: ignore[no-untyped-def]
+    """Undo every change made after ``mark`` returned ``m``; return the work (entries undone)."""
+    d, succ, W, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    nn = n * n
+    k = meta[LOG_SIZE]
+    work = 0
+    while k > m:
+        k -= 1
+        e = lcell[k]
+        cell = e >> 32
+        if cell < nn:
+            x = cell // n
+            y = cell - x * n
+            d[x, y] = lval[k]
+            succ[x, y] = np.int32((e & _LOW) - 1)
+            stamp[cell] = -1
+        else:
+            c = cell - nn
+            x = c // n
+            y = c - x * n
+            W[x, y] = lval[k]
+            meta[N_ARCS] -= 1
+        work += 1
+    meta[LOG_SIZE] = k
+    if meta[LAST_MARK] > k:
+        meta[LAST_MARK] = k
+    return work
+
+
+@inline_kernel
+def distance(state, x, y):  # type: ignore[no-untyped-def]
+    return state[0][x, y]
+
+
+@kernel
+def closes_negative_cycle(d, u, v, w):  # type: ignore[no-untyped-def]
+    """Whether adding arc ``(u, v, w)`` to the graph with distances ``d`` creates a negative cycle."""
+    return d[v, u] + w < 0.0
+
+
+@kernel
+def path(succ, d, x, y, out):  # type: ignore[no-untyped-def]
+    """Write the vertices of the path ``x -> y`` into ``out``; return their number (0: none)."""
+    if x == y:
+        out[0] = x
+        return 1
+    if d[x, y] == np.inf:
+        return 0
+    k = 0
+    z = x
+    n = d.shape[0]
+    while z != y and k < n:
+        out[k] = z
+        k += 1
+        z = succ[z, y]
+        if z < 0:
+            return 0
+    out[k] = y
+    return k + 1
+
+
+def check(state: DenseState, rtol: float = 1e-9) -> None:
+    """Assert every invariant: zero diagonal, the triangle inequality over present arcs,
+    every finite distance realized by its successor path, a consistent undo log.
+
+    Together the first three make ``d`` the exact shortest-path distances of the
+    arcs in ``W`` (up to rounding: ``rtol``).  O(n^2 + m n) with numpy, plus an
+    explicit walk of every path when ``n <= 64``.
+    """
+    d, succ, W, stamp, lcell, _lval, _scr, meta = state
+    n = d.shape[0]
+    assert d.shape == (n, n) and succ.shape == (n, n) and W.shape == (n, n)
+    assert not np.any(np.isnan(d)), "NaN distance"
+    assert np.all(np.diag(d) == 0.0), "nonzero diagonal (or a negative cycle)"
+    k = int(meta[LOG_SIZE])
+    assert 0 <= int(meta[LAST_MARK]) <= k <= lcell.shape[0], "log size out of range"
+    assert int(meta[N_ARCS]) == int(np.count_nonzero(np.isfinite(W))), "arc count disagrees with W"
+    if meta[UNDIRECTED]:
+        assert np.array_equal(W, W.T), "undirected structure with an asymmetric arc"
+
+    def close(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
+        both_inf = np.isinf(a) & np.isinf(b)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(a - b) <= rtol * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        return both_inf | ok
+
+    us, vs = np.nonzero(np.isfinite(W))
+    for a, b in zip(us.tolist(), vs.tolist()):
+        via = d[:, a] + W[a, b]
+        bad = d[:, b] > via + rtol * np.maximum(1.0, np.abs(via))
+        assert not np.any(bad), f"triangle inequality fails on arc ({a}, {b})"
+    off = ~np.eye(n, dtype=bool)
+    fin = np.isfinite(d) & off
+    assert np.all(succ[~fin] == -1), "successor of an unreachable pair or of a diagonal cell"
+    xs, ys = np.nonzero(fin)
+    s = succ[xs, ys].astype(np.int64)
+    assert np.all((s >= 0) & (s < n)), "finite distance without a successor"
+    assert np.all(np.isfinite(W[xs, s])), "successor is not an out-neighbour"
+    assert np.all(close(d[xs, ys], W[xs, s] + d[s, ys])), "distance not realized by the successor"
+    if n <= 64:
+        out = np.empty(n + 1, dtype=np.int64)
+        for x, y in zip(xs.tolist(), ys.tolist()):
+            m = int(path(succ, d, x, y, out))
+            assert m >= 2 and len(set(out[:m].tolist())) == m, f"successor walk {x} -> {y} is not a simple path"
+            length = float(np.sum(W[out[: m - 1], out[1:m]]))
+            assert close(np.array([length]), np.array([d[x, y]]))[0], f"path {x} -> {y} has the wrong length"
+    # the log: distance entries point at distinct cells within a segment, stamps point back
+    cells = lcell[:k] >> 32
+    assert np.all((cells >= 0) & (cells < 2 * n * n)), "log cell out of range"
+    logged = stamp >= 0
+    assert np.all(stamp[logged] < k), "stamp beyond the log"
+    assert np.array_equal(cells[stamp[logged]], np.flatnonzero(logged)), "stamp does not point to its cell's entry"
+    assert int(np.count_nonzero(cells >= n * n)) == int(meta[N_ARCS]), "one arc entry per present arc"
