@@ -10,10 +10,12 @@ import predictors
 
 from . import datasets, workloads
 from ._engine import EngineStats, RaceStats
+from .apsp import DynamicAPSP
 from .connectivity import DynamicConnectivity
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
+from .offline_apsp import offline_apsp
 from .errors import (
     DuplicateElementError,
     DynalgoError,
@@ -34,6 +36,8 @@ __all__ = [
     "HDTConnectivity",
     "HDTStats",
     "offline_connectivity",
+    "DynamicAPSP",
+    "offline_apsp",
     "EngineStats",
     "RaceStats",
     "datasets",
