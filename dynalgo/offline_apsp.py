@@ -53,8 +53,8 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
     DuplicateElementError, MissingElementError
         An arc is inserted while present or deleted while absent (the first such day is named).
     NegativeCycleError
-        The graph of some day up to the last query has a negative cycle
-        (checked only when some inserted weight is negative).
+        The graph of some day has a negative cycle (looked for only when some
+        inserted weight is negative: then every day is visited).
     QueryError
         ``queries`` is malformed.
 

@@ -91,16 +91,16 @@ def offline_apsp(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[
                  check_cycles: bool = False) -> tuple[NDArray[np.float64], int, _off.Lives]:
     """Distances for every query row ``(day, x, y)`` of a consistent update sequence.
 
-    Returns ``(answers, bad day, lives)``: with ``check_cycles`` every day up to
-    the last query is visited and ``bad day`` is the first day whose graph has a
+    Returns ``(answers, bad day, lives)``: with ``check_cycles`` every day of the
+    sequence is visited and ``bad day`` is the first day whose graph has a
     negative cycle (0: none; the answers are then incomplete).  ``lives.status``
     reports an inconsistent sequence (nothing else is computed then).
     """
     lives = arc_lives(n, op, u, v, directed)
     q = np.ascontiguousarray(queries, dtype=np.int64).reshape(-1, 3)
-    if lives.status != _off.OK or q.shape[0] == 0:
+    if lives.status != _off.OK or (q.shape[0] == 0 and not check_cycles):
         return np.zeros(q.shape[0], dtype=np.float64), 0, lives
-    horizon = int(q[-1, 0])
+    horizon = op.shape[0] if check_cycles else int(q[-1, 0])
     L = lives.lo.shape[0]
     idx = np.arange(L, dtype=np.int32)
     layout = _off.segment_layout(horizon, _off.Lives(lives.lo, lives.hi, idx, idx, lives.status, lives.where))
