@@ -339,6 +339,25 @@ def apply_batch(state, op, u, v, w, check_cycles):  # type: ignore[no-untyped-de
 
 
 @kernel
+def run_batch(state, op, u, v, w, queries, out):  # type: ignore[no-untyped-def]
+    """Apply updates in order, answering query rows ``(day, x, y)`` (non-decreasing batch days,
+    0 = before the first update) into ``out``; return the work."""
+    d = state[0]
+    q = queries.shape[0]
+    j = 0
+    work = 0
+    while j < q and queries[j, 0] == 0:
+        out[j] = d[queries[j, 1], queries[j, 2]]
+        j += 1
+    for k in range(op.shape[0]):
+        work += apply(state, op[k], u[k], v[k], w[k])
+        while j < q and queries[j, 0] == k + 1:
+            out[j] = d[queries[j, 1], queries[j, 2]]
+            j += 1
+    return work
+
+
+@kernel
 def path(pred, d, x, y, out):  # type: ignore[no-untyped-def]
     """Write the path ``x -> y`` into ``out``; return its number of vertices (0: none)."""
     if x == y:
