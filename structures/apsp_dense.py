@@ -9,7 +9,9 @@ pairs (ALGORITHMS.md 2), pruned twice:
 * only rows ``x`` with ``d[x, u] + w < d[x, v]`` can change (a column scan), and
   in those rows only the columns ``Y`` improved in row ``u`` itself: if
   ``d[x, u] + w + d[v, y] < d[x, y] <= d[x, u] + d[u, y]`` then
-  ``w + d[v, y] < d[u, y]``.  Cost O(n + |X| |Y|), worst case O(n^2).
+  ``w + d[v, y] < d[u, y]``.  Cost O(n + |X| |Y|), worst case O(n^2).  Better still, rows are visited
+  down the in-tree of ``u`` and each row tries only the columns its parent
+  improved (:func:`insert_arc`).
 
 Row ``v`` never changes during an insertion (that would need a negative cycle
 through the new arc), and neither does column ``u`` of any row, so the
@@ -39,7 +41,7 @@ State (a tuple, as returned by :func:`make`)::
     stamp : int64[n * n]    log position of the latest entry of each distance cell (-1: none)
     lcell : int64[cap]      undo log, packed cells and old successors
     lval  : float64[cap]    undo log, old values
-    scr   : int64[n]        scratch (the improved columns of row u)
+    scr   : int32[n^2 + 6n] scratch of an insertion (tree lists, a stack, improved columns)
     meta  : int64[8]        [log size, log size at the last mark, undirected flag, present arcs, ...]
 
 The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
@@ -78,7 +80,7 @@ class DenseState(NamedTuple):
     stamp: NDArray[np.int64]
     lcell: NDArray[np.int64]
     lval: NDArray[np.float64]
-    scr: NDArray[np.int64]
+    scr: NDArray[np.int32]
     meta: NDArray[np.int64]
 
 
@@ -100,7 +102,7 @@ def make(n: int, capacity: int, undirected: bool = False) -> DenseState:
     meta[UNDIRECTED] = 1 if undirected else 0
     return DenseState(d, np.full((n, n), -1, dtype=np.int32), np.full((n, n), np.inf, dtype=np.float64),
                       np.full(n * n, -1, dtype=np.int64), np.empty(capacity, dtype=np.int64),
-                      np.empty(capacity, dtype=np.float64), np.zeros(max(n, 1), dtype=np.int64), meta)
+                      np.empty(capacity, dtype=np.float64), np.empty(n * n + 6 * n + 8, dtype=np.int32), meta)
 
 
 def grow_log(state: DenseState, capacity: int) -> DenseState:
@@ -130,7 +132,15 @@ def _set(d, succ, stamp, lcell, lval, meta, n, x, y, c, s):  # type: ignore[no-u
 
 @kernel
 def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
-    """Add the arc ``(u, v)`` of weight ``w`` (absent before) and relax; return the work."""
+    """Add the arc ``(u, v)`` of weight ``w`` (absent before) and relax; return the work.
+
+    Rows are visited down the shortest-path in-tree of ``u`` (parent of ``x``:
+    ``succ[x, u]``), each row trying only the columns its parent improved: if
+    ``x`` improves on column ``y`` through the new arc, so does its next hop
+    towards ``u`` (``d[x, u] = W[x, s] + d[s, u]`` and ``d[x, y] <= W[x, s] +
+    d[s, y]``).  The rows that can change at all (``d[x, u] + w < d[x, v]``)
+    form a subtree of that tree, found by one column scan.
+    """
     d, succ, W, stamp, lcell, lval, scr, meta = state
     n = d.shape[0]
     k = meta[LOG_SIZE]
@@ -141,31 +151,60 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     meta[N_ARCS] += 1
     if u == v or not (w < d[u, v]):
         return 1
-    # row u first: the improved columns Y
-    du = d[u]
+    head = scr[0:n]
+    nxt = scr[n : 2 * n]
+    stk = scr[2 * n : 5 * n]
+    buf = scr[5 * n :]
     dv = d[v]
+    # row u: the improved columns, the candidates of every other row
+    du = d[u]
     ny = 0
     for y in range(n):
         if w + dv[y] < du[y]:
-            scr[ny] = y
+            buf[ny] = y
             ny += 1
     for j in range(ny):
-        y = scr[j]
+        y = buf[j]
         _set(d, succ, stamp, lcell, lval, meta, n, u, y, w + dv[y], v)
-    work = 1 + 2 * n
+    # the rows that can change, as children lists of the in-tree of u
     for x in range(n):
-        if x == u:
-            continue
-        a = d[x, u] + w
-        if a < d[x, v]:
-            s = succ[x, u]
-            dx = d[x]
-            for j in range(ny):
-                y = scr[j]
-                c = a + dv[y]
-                if c < dx[y]:
-                    _set(d, succ, stamp, lcell, lval, meta, n, x, y, c, s)
-            work += ny
+        head[x] = -1
+    for x in range(n):
+        if x != u and d[x, u] + w < d[x, v]:
+            p = succ[x, u]
+            nxt[x] = head[p]
+            head[p] = x
+    work = 1 + 3 * n
+    top = ny
+    sp = 1
+    stk[0] = u
+    stk[1] = 0
+    stk[2] = ny
+    while sp > 0:
+        sp -= 1
+        p = stk[3 * sp]
+        off = stk[3 * sp + 1]
+        cnt = stk[3 * sp + 2]
+        c = head[p]
+        while c >= 0:
+            a = d[c, u] + w
+            s = succ[c, u]
+            dc = d[c]
+            start = top
+            for j in range(off, off + cnt):
+                y = buf[j]
+                val = a + dv[y]
+                if val < dc[y]:
+                    _set(d, succ, stamp, lcell, lval, meta, n, c, y, val, s)
+                    buf[top] = y
+                    top += 1
+            work += cnt
+            if top > start:
+                stk[3 * sp] = c
+                stk[3 * sp + 1] = start
+                stk[3 * sp + 2] = top - start
+                sp += 1
+            c = nxt[c]
     return work
 
 

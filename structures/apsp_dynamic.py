@@ -1,7 +1,9 @@
 """Fully dynamic all-pairs shortest paths: the backstop of the APSP race (ALGORITHMS.md 4.2).
 
-Insertion (or a weight decrease): the pruned O(n + |X| |Y|) relaxation of
-:mod:`structures.apsp_dense`, here with a predecessor matrix.  Deletion of the
+Insertion (or a weight decrease): the pruned relaxation of
+:mod:`structures.apsp_dense`, here with a predecessor matrix, so each
+changing row searches the out-tree of ``v`` instead of the in-tree of ``u``
+(:func:`_relax`).  Deletion of the
 arc ``(u, v)``: the sources ``x`` whose shortest-path out-tree uses the arc are
 those with ``pred[x, v] == u`` (one column scan).  For each of them only the
 subtree ``A`` of ``v`` in that tree can change; it is repaired as in
@@ -123,38 +125,50 @@ def _sift_down(heap, hpos, key, i, size):  # type: ignore[no-untyped-def]
 # insertion
 # ---------------------------------------------------------------------------------
 @kernel
-def _relax(d, pred, scr, u, v, w):  # type: ignore[no-untyped-def]
-    """Relax every pair through the new arc ``(u, v, w)``; return the work."""
+def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
+    """Relax every pair through the new arc ``(u, v, w)``; return the work.
+
+    In each row ``x`` that can change (``d[x, u] + w < d[x, v]``) the improved
+    columns form a subtree of the shortest-path out-tree of ``v`` (parent of
+    ``y``: ``pred[v, y]``): if ``(x, y)`` improves through the arc, so does
+    ``(x, pred[v, y])``.  So each such row is a search of that tree from ``v``
+    that stops at columns that do not improve.
+    """
     n = d.shape[0]
     if u == v or not (w < d[u, v]):
         return 1
-    du = d[u]
     dv = d[v]
     pv = pred[v]
-    ny = 0
     for y in range(n):
-        if w + dv[y] < du[y]:
-            scr[ny] = y
-            ny += 1
-    for j in range(ny):
-        y = scr[j]
-        du[y] = w + dv[y]
-        pred[u, y] = u if y == v else pv[y]
-    work = 1 + 2 * n
+        head[y] = -1
+    for y in range(n):
+        p = pv[y]
+        if p >= 0:
+            nxt[y] = head[p]
+            head[p] = y
+    work = 1 + 3 * n
     for x in range(n):
-        if x == u:
-            continue
         a = d[x, u] + w
         if a < d[x, v]:
             dx = d[x]
             px = pred[x]
-            for j in range(ny):
-                y = scr[j]
-                c = a + dv[y]
-                if c < dx[y]:
-                    dx[y] = c
-                    px[y] = u if y == v else pv[y]
-            work += ny
+            dx[v] = a
+            px[v] = u
+            stk[0] = v
+            sp = 1
+            while sp > 0:
+                sp -= 1
+                z = stk[sp]
+                y = head[z]
+                while y >= 0:
+                    c = a + dv[y]
+                    work += 1
+                    if c < dx[y]:
+                        dx[y] = c
+                        px[y] = pv[y]
+                        stk[sp] = y
+                        sp += 1
+                    y = nxt[y]
     return work
 
 
@@ -172,7 +186,7 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     adj[INPOS, v, u] = k
     deg[1, v] = k + 1
     meta[N_ARCS] += 1
-    return _relax(d, pred, iscr[SCR], u, v, w)
+    return _relax(d, pred, iscr[AL], iscr[NPRED], iscr[SCR], u, v, w)
 
 
 @kernel
