@@ -12,12 +12,13 @@ Work units (deterministic): L counts base work plus scanned schedule slots
 (``M_BASE_WORK + M_SCAN``), where base work is cells examined by relaxations
 and entries undone; B counts cells examined by relaxations, rows tested,
 arcs scanned by repairs and ``ceil(log2 n)`` per heap operation
-(:mod:`structures.apsp_dynamic`), times ``B_FACTOR = 4``.  The factor is a
-calibration that makes a unit cost about the same time on both sides, which is
-what makes an equal share fair: measured with ``python -m bench.apsp``'s
-workloads, the lifted side alone spends 17 ns (n = 300) to 21 ns (n = 1,000)
-per unit, the backstop alone 4.3 to 5.2 ns per raw unit (its units touch
-fewer distinct cells and log nothing).
+(:mod:`structures.apsp_dynamic`).  The backstop's clock advances by
+``B_FACTOR = 0.25`` lifted units per backstop unit: a calibration that makes a
+unit of clock cost about the same time on both sides, which is what makes an
+equal share fair.  Measured with ``python -m bench.apsp``'s workloads, the
+lifted side alone spends 17 ns (n = 300) to 21 ns (n = 1,000) per unit, the
+backstop alone 4.3 to 5.2 ns per unit (its units touch fewer distinct cells
+and log nothing).  ``rmeta[R_WORK_B]`` counts raw backstop units.
 
 The kernels take plain arrays only (the base kernels are bound inside), so
 numba's disk cache can key them.
@@ -37,14 +38,14 @@ from .race_dsu_hdt import (  # noqa: F401  (the same race layout as connectivity
     WINNER_BACKSTOP, WINNER_LIFTED,
 )
 
-#: backstop units per lifted unit (see the module docstring)
-B_FACTOR = 4
+#: lifted units of clock per backstop unit (see the module docstring)
+B_FACTOR = 0.25
 
 
 @kernel
 def backstop_apply(bs, ev_op, ev_u, ev_v, ev_w, k):  # type: ignore[no-untyped-def]
     """Apply event row ``k`` to the backstop; return its work units."""
-    return 1 + B_FACTOR * apsp_dynamic.apply(bs, ev_op[k], ev_u[k], ev_v[k], ev_w[k])
+    return 1 + apsp_dynamic.apply(bs, ev_op[k], ev_u[k], ev_v[k], ev_w[k])
 
 
 @kernel
@@ -113,7 +114,7 @@ def race(  # type: ignore[no-untyped-def]
                     d = rmeta[R_DAY_B] + 1
                     w = backstop_apply(bs, ev_op, ev_u, ev_v, ev_w, d - log_day0 - 1)
                     rmeta[R_DAY_B] = d
-                    rf[F_CLOCK_B] += w / share
+                    rf[F_CLOCK_B] += B_FACTOR * w / share
                     rmeta[R_WORK_B] += w
             rmeta[R_SETTLED] = t
             rmeta[R_WINNER] = winner
