@@ -397,7 +397,7 @@ class DynamicAPSP:
             self._race.run(ev, q, out)
         else:
             self._engine.reserve(self._reg.size, int(ev[0].shape[0]))
-            self._engine.run(*ev, q, out)
+            self._engine.run(ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], q, out)
 
     # queries ------------------------------------------------------------------------
     def distance(self, u: int, v: int) -> float:

@@ -79,7 +79,8 @@ def make(n: int, undirected: bool = False) -> DynamicState:
 
 def copy(state: DynamicState) -> DynamicState:
     """An independent copy."""
-    return DynamicState(*(a.copy() for a in state))
+    return DynamicState(state.d.copy(), state.pred.copy(), state.W.copy(), state.adj.copy(), state.deg.copy(),
+                        state.key.copy(), state.iscr.copy(), state.mark.copy(), state.meta.copy())
 
 
 # ---------------------------------------------------------------------------------

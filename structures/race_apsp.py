@@ -38,6 +38,13 @@ from .race_dsu_hdt import (  # noqa: F401  (the same race layout as connectivity
     WINNER_BACKSTOP, WINNER_LIFTED,
 )
 
+__all__ = [
+    "B_FACTOR", "F_CLOCK_B", "F_CLOCK_L", "F_SHARE", "F_SIZE", "R_BACKLOG_B", "R_BACKLOG_B_MAX", "R_BACKLOG_L",
+    "R_BACKLOG_L_MAX", "R_DAY", "R_DAY_B", "R_QUANTUM", "R_SETTLED", "R_SIZE", "R_STEPS_L", "R_WINNER", "R_WON_B",
+    "R_WON_L", "R_WORK_B", "R_WORK_L", "WINNER_BACKSTOP", "WINNER_LIFTED", "backstop_apply", "backstop_catch_up",
+    "lifted_step", "race",
+]
+
 #: lifted units of clock per backstop unit (see the module docstring)
 B_FACTOR = 0.25
 
