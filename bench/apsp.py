@@ -250,6 +250,8 @@ def bench_workload(name: str, n: int, m: int, U: int, repeat: int, sample_scipy:
             st = g.stats
             out = {"seconds": t2 - t0, "build_seconds": t1 - t0, "update_seconds": t2 - t1,
                    "per_update_ms": 1e3 * (t2 - t1) / U, "work_units": st.work}
+            out["log_peak_entries"] = int(g._engine.bstate[7][4])
+            out["log_peak_per_n2"] = out["log_peak_entries"] / n**2
             if st.race is not None:
                 out["race"] = dataclasses.asdict(st.race)
             else:

@@ -42,7 +42,7 @@ State (a tuple, as returned by :func:`make`)::
     lcell : int64[cap]      undo log, packed cells and old successors
     lval  : float64[cap]    undo log, old values
     scr   : int32[n^2 + 6n] scratch of an insertion (tree lists, a stack, improved columns)
-    meta  : int64[8]        [log size, log size at the last mark, undirected flag, present arcs, ...]
+    meta  : int64[8]        [log size, log size at the last mark, undirected flag, present arcs, log peak, ...]
 
 The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``
@@ -65,6 +65,7 @@ LOG_SIZE = 0
 LAST_MARK = 1
 UNDIRECTED = 2
 N_ARCS = 3
+LOG_PEAK = 4  # largest log size seen at the end of an insertion that changed distances
 META_SIZE = 8
 
 #: largest vertex count: cells ``0 .. 2 n^2`` must fit the 31 bits above the successor
@@ -205,6 +206,8 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
                 stk[3 * sp + 2] = top - start
                 sp += 1
             c = nxt[c]
+    if meta[LOG_SIZE] > meta[LOG_PEAK]:
+        meta[LOG_PEAK] = meta[LOG_SIZE]
     return work
 
 
