@@ -200,3 +200,33 @@ def test_bitcoin_alpha_subgraph() -> None:
     for x in range(len(keep)):
         for y in range(len(keep)):
             assert d[x, y] == lengths[x].get(y, np.inf)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["exact", "perturbed", "garbage", "none"])
+@pytest.mark.parametrize("backstop", [None, "dynamic"])
+def test_long_run_against_offline(mode: str, backstop: str | None) -> None:
+    """2,000 days on 50 vertices with negative weights (potentials), every answer equal to offline's."""
+    rng = np.random.default_rng(11)
+    n, T = 50, 2000
+    p = rng.integers(0, 30, size=n)
+    present: set[tuple[int, int]] = set()
+    ops, us, vs, ws = [], [], [], []
+    for _ in range(T):
+        a, b = int(rng.integers(n)), int(rng.integers(n))
+        ops.append(0 if (a, b) in present else 1)
+        present ^= {(a, b)}
+        us.append(a)
+        vs.append(b)
+        ws.append(float(rng.integers(0, 50) + p[a] - p[b]))
+    batch = UpdateBatch.from_arrays(np.array(ops, np.int8), np.array(us), np.array(vs), np.array(ws))
+    q = np.stack([np.arange(1, T + 1), rng.integers(0, n, T), rng.integers(0, n, T)], axis=1)
+    want = offline_apsp(n, batch, q)
+    preds = {"exact": predictors.exact(batch), "perturbed": predictors.perturbed(batch, 8.0, seed=2),
+             "garbage": predictors.garbage(batch, seed=2), "none": None}[mode]
+    g = DynamicAPSP(n, preds, backstop=backstop, seed=4)
+    got = g.run(batch, q)
+    assert np.array_equal(np.isinf(got), np.isinf(want))
+    fin = np.isfinite(want)
+    assert np.allclose(got[fin], want[fin])
+    g.check()
