@@ -236,6 +236,9 @@ def undo_to(state, m):  # type: ignore[no-untyped-def]
     d, succ, W, stamp, lcell, lval, scr, meta = state
     n = d.shape[0]
     nn = n * n
+    d1 = d.reshape(nn)  # flat views: a cell index needs no division
+    s1 = succ.reshape(nn)
+    w1 = W.reshape(nn)
     k = meta[LOG_SIZE]
     work = 0
     while k > m:
@@ -243,16 +246,11 @@ def undo_to(state, m):  # type: ignore[no-untyped-def]
         e = lcell[k]
         cell = e >> 32
         if cell < nn:
-            x = cell // n
-            y = cell - x * n
-            d[x, y] = lval[k]
-            succ[x, y] = np.int32((e & _LOW) - 1)
+            d1[cell] = lval[k]
+            s1[cell] = np.int32((e & _LOW) - 1)
             stamp[cell] = -1
         else:
-            c = cell - nn
-            x = c // n
-            y = c - x * n
-            W[x, y] = lval[k]
+            w1[cell - nn] = lval[k]
             meta[N_ARCS] -= 1
         work += 1
     meta[LOG_SIZE] = k
