@@ -118,19 +118,6 @@ def grow_log(state: DenseState, capacity: int) -> DenseState:
     return state._replace(lcell=lcell, lval=lval)
 
 
-@inline_kernel
-def _set(d, succ, stamp, lcell, lval, meta, n, x, y, c, s):  # type: ignore[no-untyped-def]
-    cell = x * n + y
-    if stamp[cell] < meta[LAST_MARK]:
-        k = meta[LOG_SIZE]
-        lcell[k] = (np.int64(cell) << 32) | np.int64(succ[x, y] + 1)
-        lval[k] = d[x, y]
-        stamp[cell] = k
-        meta[LOG_SIZE] = k + 1
-    d[x, y] = c
-    succ[x, y] = s
-
-
 @kernel
 def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     """Add the arc ``(u, v)`` of weight ``w`` (absent before) and relax; return the work.
@@ -164,9 +151,21 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
         if w + dv[y] < du[y]:
             buf[ny] = y
             ny += 1
+    # the logging of a changed cell is written out in the loops below: an inlined helper
+    # taking the arrays costs an atomic reference-count pair per array per call
+    last = meta[LAST_MARK]
+    k = meta[LOG_SIZE]
+    su = succ[u]
+    base = u * n
     for j in range(ny):
         y = buf[j]
-        _set(d, succ, stamp, lcell, lval, meta, n, u, y, w + dv[y], v)
+        if stamp[base + y] < last:
+            lcell[k] = (np.int64(base + y) << 32) | np.int64(su[y] + 1)
+            lval[k] = du[y]
+            stamp[base + y] = k
+            k += 1
+        du[y] = w + dv[y]
+        su[y] = v
     # the rows that can change, as children lists of the in-tree of u
     for x in range(n):
         head[x] = -1
@@ -190,13 +189,19 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
         while c >= 0:
             a = d[c, u] + w
             s = succ[c, u]
-            dc = d[c]
+            base = c * n
             start = top
             for j in range(off, off + cnt):
                 y = buf[j]
                 val = a + dv[y]
-                if val < dc[y]:
-                    _set(d, succ, stamp, lcell, lval, meta, n, c, y, val, s)
+                if val < d[c, y]:
+                    if stamp[base + y] < last:
+                        lcell[k] = (np.int64(base + y) << 32) | np.int64(succ[c, y] + 1)
+                        lval[k] = d[c, y]
+                        stamp[base + y] = k
+                        k += 1
+                    d[c, y] = val
+                    succ[c, y] = s
                     buf[top] = y
                     top += 1
             work += cnt
@@ -206,6 +211,7 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
                 stk[3 * sp + 2] = top - start
                 sp += 1
             c = nxt[c]
+    meta[LOG_SIZE] = k
     if meta[LOG_SIZE] > meta[LOG_PEAK]:
         meta[LOG_PEAK] = meta[LOG_SIZE]
     return work
