@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import inline_kernel, kernel
+from ._jit import kernel
 
 STAMP = 0
 UNDIRECTED = 1
@@ -84,45 +84,6 @@ def copy(state: DynamicState) -> DynamicState:
 
 
 # ---------------------------------------------------------------------------------
-# binary heap over vertices (keys in key[0], positions in iscr[HPOS])
-# ---------------------------------------------------------------------------------
-@inline_kernel
-def _sift_up(heap, hpos, key, i):  # type: ignore[no-untyped-def]
-    x = heap[i]
-    kx = key[x]
-    while i > 0:
-        p = (i - 1) >> 1
-        y = heap[p]
-        if key[y] <= kx:
-            break
-        heap[i] = y
-        hpos[y] = i
-        i = p
-    heap[i] = x
-    hpos[x] = i
-
-
-@inline_kernel
-def _sift_down(heap, hpos, key, i, size):  # type: ignore[no-untyped-def]
-    x = heap[i]
-    kx = key[x]
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and key[heap[c + 1]] < key[heap[c]]:
-            c += 1
-        y = heap[c]
-        if key[y] >= kx:
-            break
-        heap[i] = y
-        hpos[y] = i
-        i = c
-    heap[i] = x
-    hpos[x] = i
-
-
-# ---------------------------------------------------------------------------------
 # insertion
 # ---------------------------------------------------------------------------------
 @kernel
@@ -148,13 +109,12 @@ def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
             nxt[y] = head[p]
             head[p] = y
     work = 1 + 3 * n
+    # rows are indexed in place (a row view per row would cost an atomic refcount pair)
     for x in range(n):
         a = d[x, u] + w
         if a < d[x, v]:
-            dx = d[x]
-            px = pred[x]
-            dx[v] = a
-            px[v] = u
+            d[x, v] = a
+            pred[x, v] = u
             stk[0] = v
             sp = 1
             while sp > 0:
@@ -164,9 +124,9 @@ def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
                 while y >= 0:
                     c = a + dv[y]
                     work += 1
-                    if c < dx[y]:
-                        dx[y] = c
-                        px[y] = pv[y]
+                    if c < d[x, y]:
+                        d[x, y] = c
+                        pred[x, y] = pv[y]
                         stk[sp] = y
                         sp += 1
                     y = nxt[y]
@@ -246,10 +206,19 @@ def _repair(state, x, v):  # type: ignore[no-untyped-def]
         npred[y] = bp
         if bp >= 0:
             hk[y] = best - dx[y]
-            heap[size] = y
-            hpos[y] = size
+            # push y (sift up written out: helpers taking arrays cost refcount traffic)
+            i = size
             size += 1
-            _sift_up(heap, hpos, hk, size - 1)
+            while i > 0:
+                pp = (i - 1) >> 1
+                yy = heap[pp]
+                if hk[yy] <= hk[y]:
+                    break
+                heap[i] = yy
+                hpos[yy] = i
+                i = pp
+            heap[i] = y
+            hpos[y] = i
             work += logn
     # Dijkstra inside A on the keys new - old (non-negative: the old row is a potential)
     while size > 0:
@@ -257,9 +226,23 @@ def _repair(state, x, v):  # type: ignore[no-untyped-def]
         hpos[y] = -1
         size -= 1
         if size > 0:
-            heap[0] = heap[size]
-            hpos[heap[0]] = 0
-            _sift_down(heap, hpos, hk, 0, size)
+            x0 = heap[size]
+            kx = hk[x0]
+            i = 0
+            while True:
+                cc = 2 * i + 1
+                if cc >= size:
+                    break
+                if cc + 1 < size and hk[heap[cc + 1]] < hk[heap[cc]]:
+                    cc += 1
+                yy = heap[cc]
+                if hk[yy] >= kx:
+                    break
+                heap[i] = yy
+                hpos[yy] = i
+                i = cc
+            heap[i] = x0
+            hpos[x0] = i
         work += logn
         mark[y] = done
         dy = cur[y]
@@ -276,12 +259,20 @@ def _repair(state, x, v):  # type: ignore[no-untyped-def]
                     npred[t] = y
                     hk[t] = c - dx[t]
                     if hpos[t] < 0:
-                        heap[size] = t
-                        hpos[t] = size
+                        i = size
                         size += 1
-                        _sift_up(heap, hpos, hk, size - 1)
                     else:
-                        _sift_up(heap, hpos, hk, hpos[t])
+                        i = hpos[t]
+                    while i > 0:
+                        pp = (i - 1) >> 1
+                        yy = heap[pp]
+                        if hk[yy] <= hk[t]:
+                            break
+                        heap[i] = yy
+                        hpos[yy] = i
+                        i = pp
+                    heap[i] = t
+                    hpos[t] = i
                     work += logn
     # vertices of A that are no longer reachable
     for i in range(na):
