@@ -13,12 +13,12 @@ Work units (deterministic): L counts base work plus scanned schedule slots
 and entries undone; B counts cells examined by relaxations, rows tested,
 arcs scanned by repairs and ``ceil(log2 n)`` per heap operation
 (:mod:`structures.apsp_dynamic`).  The backstop's clock advances by
-``B_FACTOR = 0.25`` lifted units per backstop unit: a calibration that makes a
-unit of clock cost about the same time on both sides, which is what makes an
-equal share fair.  Measured with ``python -m bench.apsp``'s workloads, the
-lifted side alone spends 17 ns (n = 300) to 21 ns (n = 1,000) per unit, the
-backstop alone 4.3 to 5.2 ns per unit (its units touch fewer distinct cells
-and log nothing).  ``rmeta[R_WORK_B]`` counts raw backstop units.
+``B_FACTOR`` lifted units per backstop unit, a calibration that makes a unit
+of clock cost about the same time on both sides, which is what makes an equal
+share fair.  Measured with ``python -m bench.apsp``'s workloads (each side
+alone, whole sequence): the lifted side spends 3.7 ns (n = 300) to 5.8 ns
+(n = 1,000) per unit, the backstop 3.7 to 4.9 ns, so ``B_FACTOR = 1``.
+``rmeta[R_WORK_B]`` counts raw backstop units.
 
 The kernels take plain arrays only (the base kernels are bound inside), so
 numba's disk cache can key them.
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: lifted units of clock per backstop unit (see the module docstring)
-B_FACTOR = 0.25
+B_FACTOR = 1.0
 
 
 @kernel
