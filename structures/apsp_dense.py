@@ -25,9 +25,10 @@ Undo log
 One entry per changed cell: ``lcell[k] = cell << 32 | (old succ + 1)`` and
 ``lval[k]`` = old value.  Cells ``0 .. n^2 - 1`` are distances (row-major),
 cells ``n^2 + u n + v`` are arc weights.  A distance cell is logged at most
-once between two :func:`mark` calls (``stamp[cell]`` holds the position of its
-latest entry; later changes in the same segment need no entry since undoing
-the first restores the value of the mark).  The engine and the offline walk call
+once per *segment* (the changes between two calls of :func:`mark` or
+:func:`undo_to`, each of which starts a new segment): ``stamp[cell]`` holds the
+id of the segment that last logged the cell, and later changes in the same
+segment need no entry since undoing the first restores the value of the mark.  The engine and the offline walk call
 ``mark`` before every group of inserts, so a path of depth ``D`` holds at most
 ``D n^2`` distance entries plus one arc entry per present arc: the log stays
 within O(n^2 log T) words.  :func:`log_capacity` gives the bound the caller
@@ -38,7 +39,7 @@ State (a tuple, as returned by :func:`make`)::
     d     : float64[n, n]   distances (d[x, x] = 0)
     succ  : int32[n, n]     next vertex after x on the path x -> y (-1: none or y == x)
     W     : float64[n, n]   weight of the present arc (x, y); inf when absent
-    stamp : int64[n * n]    log position of the latest entry of each distance cell (-1: none)
+    stamp : int32[n * n]    segment that last logged each distance cell (-1: none)
     lcell : int64[cap]      undo log, packed cells and old successors
     lval  : float64[cap]    undo log, old values
     scr   : int32[n^2 + 6n] scratch of an insertion (tree lists, a stack, improved columns)
@@ -62,10 +63,12 @@ from numpy.typing import NDArray
 from ._jit import inline_kernel, kernel
 
 LOG_SIZE = 0
-LAST_MARK = 1
+LAST_MARK = 1  # log size when the current segment started
 UNDIRECTED = 2
 N_ARCS = 3
 LOG_PEAK = 4  # largest log size seen at the end of an insertion that changed distances
+SEGMENT = 5  # id of the current segment
+_MAX_SEGMENT = (1 << 31) - 2
 META_SIZE = 8
 
 #: largest vertex count: cells ``0 .. 2 n^2`` must fit the 31 bits above the successor
@@ -78,7 +81,7 @@ class DenseState(NamedTuple):
     d: NDArray[np.float64]
     succ: NDArray[np.int32]
     W: NDArray[np.float64]
-    stamp: NDArray[np.int64]
+    stamp: NDArray[np.int32]
     lcell: NDArray[np.int64]
     lval: NDArray[np.float64]
     scr: NDArray[np.int32]
@@ -102,7 +105,7 @@ def make(n: int, capacity: int, undirected: bool = False) -> DenseState:
     meta = np.zeros(META_SIZE, dtype=np.int64)
     meta[UNDIRECTED] = 1 if undirected else 0
     return DenseState(d, np.full((n, n), -1, dtype=np.int32), np.full((n, n), np.inf, dtype=np.float64),
-                      np.full(n * n, -1, dtype=np.int64), np.empty(capacity, dtype=np.int64),
+                      np.full(n * n, -1, dtype=np.int32), np.empty(capacity, dtype=np.int64),
                       np.empty(capacity, dtype=np.float64), np.empty(n * n + 6 * n + 8, dtype=np.int32), meta)
 
 
@@ -153,16 +156,16 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
             ny += 1
     # the logging of a changed cell is written out in the loops below: an inlined helper
     # taking the arrays costs an atomic reference-count pair per array per call
-    last = meta[LAST_MARK]
+    seg = meta[SEGMENT]
     k = meta[LOG_SIZE]
     su = succ[u]
     base = u * n
     for j in range(ny):
         y = buf[j]
-        if stamp[base + y] < last:
+        if stamp[base + y] != seg:
             lcell[k] = (np.int64(base + y) << 32) | np.int64(su[y] + 1)
             lval[k] = du[y]
-            stamp[base + y] = k
+            stamp[base + y] = seg
             k += 1
         du[y] = w + dv[y]
         su[y] = v
@@ -195,10 +198,10 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
                 y = buf[j]
                 val = a + dv[y]
                 if val < d[c, y]:
-                    if stamp[base + y] < last:
+                    if stamp[base + y] != seg:
                         lcell[k] = (np.int64(base + y) << 32) | np.int64(succ[c, y] + 1)
                         lval[k] = d[c, y]
-                        stamp[base + y] = k
+                        stamp[base + y] = seg
                         k += 1
                     d[c, y] = val
                     succ[c, y] = s
@@ -230,10 +233,19 @@ def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
 
 
 @inline_kernel
-def mark(state):  # type: ignore[no-untyped-def]
-    meta = state[7]
+def _new_segment(stamp, meta):  # type: ignore[no-untyped-def]
     meta[LAST_MARK] = meta[LOG_SIZE]
-    return meta[LOG_SIZE]
+    if meta[SEGMENT] >= _MAX_SEGMENT:  # ids are int32: forget them all and start again
+        stamp[:] = -1
+        meta[SEGMENT] = 0
+    else:
+        meta[SEGMENT] += 1
+
+
+@inline_kernel
+def mark(state):  # type: ignore[no-untyped-def]
+    _new_segment(state[3], state[7])
+    return state[7][LOG_SIZE]
 
 
 @inline_kernel
@@ -254,14 +266,12 @@ def undo_to(state, m):  # type: ignore[no-untyped-def]
         if cell < nn:
             d1[cell] = lval[k]
             s1[cell] = np.int32((e & _LOW) - 1)
-            stamp[cell] = -1
         else:
             w1[cell - nn] = lval[k]
             meta[N_ARCS] -= 1
         work += 1
     meta[LOG_SIZE] = k
-    if meta[LAST_MARK] > k:
-        meta[LAST_MARK] = k
+    _new_segment(stamp, meta)  # the stamps of the undone entries must not skip a later change
     return work
 
 
@@ -342,10 +352,13 @@ def check(state: DenseState, rtol: float = 1e-9) -> None:
             assert m >= 2 and len(set(out[:m].tolist())) == m, f"successor walk {x} -> {y} is not a simple path"
             length = float(np.sum(W[out[: m - 1], out[1:m]]))
             assert close(np.array([length]), np.array([d[x, y]]))[0], f"path {x} -> {y} has the wrong length"
-    # the log: distance entries point at distinct cells within a segment, stamps point back
+    # the log: the current segment's distance entries are distinct cells stamped with its id
     cells = lcell[:k] >> 32
     assert np.all((cells >= 0) & (cells < 2 * n * n)), "log cell out of range"
-    logged = stamp >= 0
-    assert np.all(stamp[logged] < k), "stamp beyond the log"
-    assert np.array_equal(cells[stamp[logged]], np.flatnonzero(logged)), "stamp does not point to its cell's entry"
+    seg = int(meta[SEGMENT])
+    assert stamp.dtype == np.int32 and np.all(stamp <= seg), "stamp from a future segment"
+    recent = cells[int(meta[LAST_MARK]) :]
+    recent = recent[recent < n * n]
+    assert np.unique(recent).shape[0] == recent.shape[0], "a cell logged twice in one segment"
+    assert np.array_equal(np.sort(recent), np.flatnonzero(stamp == seg)), "stamps of the current segment disagree with the log"
     assert int(np.count_nonzero(cells >= n * n)) == int(meta[N_ARCS]), "one arc entry per present arc"
