@@ -178,6 +178,8 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
             nxt[x] = head[p]
             head[p] = x
     work = 1 + 3 * n
+    d1 = d.reshape(n * n)
+    s1 = succ.reshape(n * n)
     top = ny
     sp = 1
     stk[0] = u
@@ -192,19 +194,22 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
         while c >= 0:
             a = d[c, u] + w
             s = succ[c, u]
-            base = c * n
+            # unsigned indices: numba adds no negative-index wraparound to them
+            dc = d1[np.uint64(c * n) :]
+            sc = s1[np.uint64(c * n) :]
+            stc = stamp[np.uint64(c * n) :]
             start = top
-            for j in range(off, off + cnt):
-                y = buf[j]
+            for j in range(np.uint64(off), np.uint64(off + cnt)):
+                y = np.uint64(buf[j])
                 val = a + dv[y]
-                if val < d[c, y]:
-                    if stamp[base + y] != seg:
-                        lcell[k] = (np.int64(base + y) << 32) | np.int64(succ[c, y] + 1)
-                        lval[k] = d[c, y]
-                        stamp[base + y] = seg
+                if val < dc[y]:
+                    if stc[y] != seg:
+                        lcell[k] = (np.int64(c * n + np.int64(y)) << 32) | np.int64(sc[y] + 1)
+                        lval[k] = dc[y]
+                        stc[y] = seg
                         k += 1
-                    d[c, y] = val
-                    succ[c, y] = s
+                    dc[y] = val
+                    sc[y] = s
                     buf[top] = y
                     top += 1
             work += cnt
