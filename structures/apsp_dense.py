@@ -200,17 +200,17 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
             stc = stamp[np.uint64(c * n) :]
             start = top
             for j in range(np.uint64(off), np.uint64(off + cnt)):
-                y = np.uint64(buf[j])
-                val = a + dv[y]
-                if val < dc[y]:
-                    if stc[y] != seg:
-                        lcell[k] = (np.int64(c * n + np.int64(y)) << 32) | np.int64(sc[y] + 1)
-                        lval[k] = dc[y]
-                        stc[y] = seg
+                t = np.uint64(buf[j])
+                val = a + dv[t]
+                if val < dc[t]:
+                    if stc[t] != seg:
+                        lcell[k] = (np.int64(c * n + np.int64(t)) << 32) | np.int64(sc[t] + 1)
+                        lval[k] = dc[t]
+                        stc[t] = seg
                         k += 1
-                    dc[y] = val
-                    sc[y] = s
-                    buf[top] = y
+                    dc[t] = val
+                    sc[t] = s
+                    buf[top] = t
                     top += 1
             work += cnt
             if top > start:
