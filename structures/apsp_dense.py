@@ -170,16 +170,21 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
         du[y] = w + dv[y]
         su[y] = v
     # the rows that can change, as children lists of the in-tree of u
-    for x in range(n):
-        head[x] = -1
-    for x in range(n):
-        if x != u and d[x, u] + w < d[x, v]:
-            p = succ[x, u]
-            nxt[x] = head[p]
-            head[p] = x
-    work = 1 + 3 * n
     d1 = d.reshape(n * n)
     s1 = succ.reshape(n * n)
+    for x in range(n):
+        head[x] = -1
+    nu = np.uint64(n)
+    uu = np.uint64(u)
+    vu = np.uint64(v)
+    xb = np.uint64(0)
+    for x in range(n):
+        if x != u and d1[xb + uu] + w < d1[xb + vu]:
+            p = s1[xb + uu]
+            nxt[x] = head[p]
+            head[p] = x
+        xb += nu
+    work = 1 + 3 * n
     top = ny
     sp = 1
     stk[0] = u
@@ -194,23 +199,22 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
         while c >= 0:
             a = d[c, u] + w
             s = succ[c, u]
-            # unsigned indices: numba adds no negative-index wraparound to them
-            dc = d1[np.uint64(c * n) :]
-            sc = s1[np.uint64(c * n) :]
-            stc = stamp[np.uint64(c * n) :]
+            # flat unsigned indices: numba adds no negative-index wraparound to them, and
+            # no row view (each view costs an atomic reference-count pair)
+            cb = np.uint64(c * n)
             start = top
             for j in range(np.uint64(off), np.uint64(off + cnt)):
-                t = np.uint64(buf[j])
-                val = a + dv[t]
-                if val < dc[t]:
-                    if stc[t] != seg:
-                        lcell[k] = (np.int64(c * n + np.int64(t)) << 32) | np.int64(sc[t] + 1)
-                        lval[k] = dc[t]
-                        stc[t] = seg
+                t = cb + np.uint64(buf[j])
+                val = a + dv[t - cb]
+                if val < d1[t]:
+                    if stamp[t] != seg:
+                        lcell[k] = (np.int64(t) << 32) | np.int64(s1[t] + 1)
+                        lval[k] = d1[t]
+                        stamp[t] = seg
                         k += 1
-                    dc[t] = val
-                    sc[t] = s
-                    buf[top] = t
+                    d1[t] = val
+                    s1[t] = s
+                    buf[top] = t - cb
                     top += 1
             work += cnt
             if top > start:
