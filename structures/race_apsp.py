@@ -16,8 +16,8 @@ arcs scanned by repairs and ``ceil(log2 n)`` per heap operation
 ``B_FACTOR`` lifted units per backstop unit, a calibration that makes a unit
 of clock cost about the same time on both sides, which is what makes an equal
 share fair.  Measured with ``python -m bench.apsp``'s workloads (each side
-alone, whole sequence): the lifted side spends 3.7 ns (n = 300) to 5.8 ns
-(n = 1,000) per unit, the backstop 3.7 to 4.9 ns, so ``B_FACTOR = 1``.
+alone, whole sequence): the lifted side spends 3.0 ns (n = 300) to 4.5 ns
+(n = 1,000) per unit, the backstop 3.6 to 4.9 ns, so ``B_FACTOR = 1``.
 ``rmeta[R_WORK_B]`` counts raw backstop units.
 
 The kernels take plain arrays only (the base kernels are bound inside), so
