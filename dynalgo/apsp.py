@@ -118,12 +118,14 @@ class DynamicAPSP:
     -----
     With predictions of l1 error ``L`` over ``T`` days, the total work is
     ``O((T + L) log T)`` insertions into the dense structure in expectation
-    ([LS] Thm 1.1 with Lemma 17), each O(n + |X| |Y|) where X and Y are the
-    rows and columns the arc improves (O(n^2) worst case); undo costs one step
-    per changed cell.  A deletion that was never predicted recomputes the
-    whole path: that is what the backstop bounds.  Queries cost O(1)
-    (``distance``) and O(path length) (``path``).  Memory: three dense
-    ``n x n`` matrices per side plus the undo log, at most
+    ([LS] Thm 1.1 with Lemma 17), each O(n) for a column scan plus one step
+    per cell examined: the rows that can change are searched down the
+    shortest-path in-tree of ``u``, each trying only the columns its parent
+    improved (O(n^2) worst case); undo costs one step per changed cell.  A
+    deletion that was never predicted recomputes the whole path: that is what
+    the backstop bounds.  Queries cost O(1) (``distance``) and O(path
+    length) (``path``).  Memory: dense ``n x n`` matrices (about 28 n^2 bytes
+    for the lifted side, 36 n^2 for the backstop) plus the undo log, at most
     ``(log2 T + 3) n^2`` entries of 16 bytes (address space; only the part in
     use is resident).
 

@@ -43,7 +43,8 @@ State (a tuple, as returned by :func:`make`)::
     lcell : int64[cap]      undo log, packed cells and old successors
     lval  : float64[cap]    undo log, old values
     scr   : int32[n^2 + 6n] scratch of an insertion (tree lists, a stack, improved columns)
-    meta  : int64[8]        [log size, log size at the last mark, undirected flag, present arcs, log peak, ...]
+    meta  : int64[8]        [log size, log size when the segment began, undirected flag, present arcs,
+                             log peak, segment id, ...]
 
 The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``
