@@ -259,7 +259,10 @@ class DynamicAPSP:
     @property
     def stats(self) -> EngineStats:
         """Work counters of the lifting engine (:class:`dynalgo.EngineStats`); with a backstop,
-        ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`)."""
+        ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`), whose
+        ``backstop_work`` counts the units of the fully dynamic APSP structure (cells
+        examined, rows tested, arcs scanned, ``ceil(log2 n)`` per heap operation; see
+        :mod:`structures.race_apsp`)."""
         st = self._engine.stats()
         if self._race is not None:
             st = dataclasses.replace(st, days=self._race.day, race=self._race.stats())
