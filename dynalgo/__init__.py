@@ -11,6 +11,7 @@ import predictors
 from . import datasets, engine, workloads
 from ._engine import EngineStats, RaceStats
 from .bipartite import DynamicBipartiteness
+from .apsp import DynamicAPSP
 from .connectivity import DynamicConnectivity
 from .contingency import ContingencyReport, screen_contingencies
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
@@ -18,6 +19,7 @@ from .hdt import HDTConnectivity, HDTStats
 from .offline import offline_connectivity
 from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBased, Objective
 from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
+from .offline_apsp import offline_apsp
 from .errors import (
     DuplicateElementError,
     DynalgoError,
@@ -53,6 +55,8 @@ __all__ = [
     "FacilityLocation",
     "FeatureBased",
     "CustomObjective",
+    "DynamicAPSP",
+    "offline_apsp",
     "EngineStats",
     "RaceStats",
     "datasets",

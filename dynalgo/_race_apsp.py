@@ -1,0 +1,99 @@
+"""Python driver of the APSP backstop race: the lifted dense APSP against the fully dynamic one.
+
+The compiled race is :func:`structures.race_apsp.race`; the event log, its
+trimming, the counters and cloning are those of :class:`dynalgo._race.Race`.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from structures import apsp_dynamic as _dyn
+from structures import engine as _k
+from structures import race_apsp as _r
+
+from ._engine import LiftingEngine, _grow_rows
+from ._race import Race
+
+__all__ = ["APSPRace"]
+
+
+class APSPRace(Race):
+    """The lifted engine (dense APSP base) raced against :mod:`structures.apsp_dynamic`."""
+
+    def __init__(self, engine: LiftingEngine, n: int, *, undirected: bool, share: float, quantum: int) -> None:
+        self.engine = engine
+        self.backstop = _dyn.make(n, undirected)
+        self.rmeta = np.zeros(_r.R_SIZE, dtype=np.int64)
+        self.rmeta[_r.R_QUANTUM] = int(quantum)
+        self.rf = np.zeros(_r.F_SIZE, dtype=np.float64)
+        self.rf[_r.F_SHARE] = float(share)
+        self.log_day0 = 0
+        self.n_log = 0
+        self.ev_elem = np.zeros(16, dtype=np.int64)
+        self.ev_op = np.zeros(16, dtype=np.int64)
+        self.ev_u = np.zeros(16, dtype=np.int64)
+        self.ev_v = np.zeros(16, dtype=np.int64)
+        self.ev_w = np.zeros(16, dtype=np.float64)
+        self.ev_pdel = np.zeros(16, dtype=np.int64)
+
+    def reserve(self, n_elements: int) -> None:
+        self.engine.reserve(n_elements)
+
+    def run(self, ev: tuple[NDArray[Any], ...], queries: NDArray[np.int64], out: NDArray[Any]) -> None:
+        """Race a validated batch (``ev`` = elem, op, u, v, w, pdel), answering ``queries``."""
+        day0 = self.day
+        self._append(ev)
+        qpos = 0
+        e = self.engine
+        while True:
+            qpos, st = _r.race(
+                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, self.backstop,
+                self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
+                self.log_day0, self.n_log, queries, qpos, out, day0, self.rmeta, self.rf,
+            )
+            if st == 0:
+                return
+            if st == 2:
+                e._grow_horizon()
+            else:
+                e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
+
+    def catch_up(self) -> tuple[int, int]:
+        """Drive both sides to today without a budget (outside the race); return their work."""
+        e = self.engine
+        wl = 0
+        while True:
+            used, st = _r.lifted_step(
+                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate,
+                self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
+                self.log_day0, self.day, 1 << 62,
+            )
+            wl += int(used)
+            if st == 0:
+                break
+            if st == 2:
+                e._grow_horizon()
+            elif st == 3:
+                e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
+        wb = self.backstop_catch_up(self.backstop)
+        self.rmeta[_r.R_DAY_B] = self.day
+        return wl, wb
+
+    def backstop_catch_up(self, state: _dyn.DynamicState) -> int:
+        """Apply to ``state`` (the backstop or a copy of it) the days the backstop has not applied."""
+        return int(_r.backstop_catch_up(state, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.log_day0,
+                                        int(self.rmeta[_r.R_DAY_B]), self.day))
+
+    def clone(self) -> "APSPRace":
+        """A deep copy (the engine's kernels are shared, not copied)."""
+        e = self.engine
+        e2 = object.__new__(LiftingEngine)
+        e2.__dict__.update({k: (v if k == "base" else copy.deepcopy(v)) for k, v in e.__dict__.items()})
+        r2 = object.__new__(APSPRace)
+        r2.__dict__.update({k: (e2 if k == "engine" else copy.deepcopy(v)) for k, v in self.__dict__.items()})
+        return r2

@@ -1,0 +1,633 @@
+"""Dynamic all-pairs shortest paths lifted from an undo APSP structure by the prediction engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from predictors import PredictionArrays
+from structures import apsp_dense as _dense
+from structures import apsp_dynamic as _dyn
+from structures import engine as _k
+from structures import lifted_apsp as _lifted
+from structures import sequence as _sequence
+
+from . import _validate
+from ._engine import BaseKernels, EngineStats, LiftingEngine
+from ._race_apsp import APSPRace
+from ._registry import Registry
+from .errors import (
+    DuplicateElementError,
+    InvalidInputError,
+    MissingElementError,
+    NegativeCycleError,
+    PredictionError,
+)
+from .updates import Op, Predictions, UpdateBatch, as_queries
+
+__all__ = ["DynamicAPSP"]
+
+_BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
+
+
+def _weight(w: Any, what: str = "weight") -> float:
+    """A finite real weight, or :class:`InvalidInputError`."""
+    if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real):
+        raise InvalidInputError(f"{what} must be a finite real number, got {w!r} of type {type(w).__name__}")
+    x = float(w)
+    if not np.isfinite(x):
+        raise InvalidInputError(f"{what} must be finite (NaN and infinity are not arc weights), got {x}")
+    return x
+
+
+def _depth_bound(horizon: int) -> int:
+    """Windows on a root-to-leaf path of the dyadic partition tree over ``horizon`` days, plus slack."""
+    return int(np.ceil(np.log2(max(horizon, 2)))) + 3
+
+
+class DynamicAPSP:
+    """Fully dynamic all-pairs shortest paths of a weighted digraph, fast when updates are predicted.
+
+    The graph has vertices ``0..n-1`` and starts with no arcs; at most one arc
+    per ordered pair.  Every insertion or deletion of an arc is one *day*.
+    Distances are always exact (``inf`` when unreachable); predictions of
+    future updates only change the running time.  The lifted structure is the
+    incremental dense APSP of :mod:`structures.apsp_dense` (an O(n^2)
+    relaxation per arc, with undo) made fully dynamic by the lifting engine;
+    it is raced against a fully dynamic backstop (relaxation on insertion,
+    Ramalingam-Reps repair of the affected rows on deletion), as
+    :class:`dynalgo.DynamicConnectivity` races HDT.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    predictions : Predictions or PredictionArrays, optional
+        Predicted insertions and deletions of arcs ``(u, v)`` with their days
+        (absolute: day 1 is this structure's first update).  Weights are not
+        predicted; each insertion brings its own.
+    directed : bool, default True
+        ``False``: every update inserts or deletes both arcs ``u -> v`` and
+        ``v -> u`` with one weight (an undirected edge, one day).  A negative
+        undirected edge is a negative cycle of two arcs and is rejected.
+    backstop : {"dynamic", None}, default "dynamic"
+        Race the lifted structure against the fully dynamic backstop ([LS]
+        Alg. C.2): every day both get the update and are stepped alternately
+        with work budgets until one has caught up; that one answers the day's
+        queries.  ``None``: the lifted structure alone.
+    backstop_share : float, default 1.0
+        ``r``: work units granted to the backstop per unit granted to the lifted side.
+    race_quantum : int, default 64
+        Least work budget of one step of the lifted side while the backstop runs.
+    seed : int, default 0
+        Seed of the random partition tree and of the randomized schedule.
+    deterministic_schedule : bool, default False
+        Place conflicting predicted events on the nearest free day.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``n`` is not a positive integer up to 16,384, or an option is invalid.
+    PredictionError
+        If a prediction names a vertex outside ``0..n-1``.
+
+    Examples
+    --------
+    >>> from dynalgo import DynamicAPSP
+    >>> g = DynamicAPSP(4)
+    >>> g.insert(0, 1, 2.0); g.insert(1, 2, 3.0); g.insert(0, 2, 10.0)
+    >>> g.distance(0, 2), g.path(0, 2)
+    (5.0, [0, 1, 2])
+    >>> g.delete(1, 2)
+    >>> g.distance(0, 2), g.distance(2, 0)
+    (10.0, inf)
+    >>> g.insert(2, 0, -4.0)
+    >>> g.distance(2, 1)
+    -2.0
+    >>> g.insert(1, 2, 1.0)
+    Traceback (most recent call last):
+    ...
+    dynalgo.errors.NegativeCycleError: arc (1, 2) of weight 1.0 would close a cycle of weight -1.0 (through the path 2 -> 1 of length -2.0)
+
+    Notes
+    -----
+    With predictions of l1 error ``L`` over ``T`` days, the total work is
+    ``O((T + L) log T)`` insertions into the dense structure in expectation
+    ([LS] Thm 1.1 with Lemma 17), each O(n) for a column scan plus one step
+    per cell examined: the rows that can change are searched down the
+    shortest-path in-tree of ``u``, each trying only the columns its parent
+    improved (O(n^2) worst case); undo costs one step per changed cell.  A
+    deletion that was never predicted recomputes the whole path: that is what
+    the backstop bounds.  Queries cost O(1) (``distance``) and O(path
+    length) (``path``).  Memory: dense ``n x n`` matrices (about 28 n^2 bytes
+    for the lifted side, 36 n^2 for the backstop) plus the undo log, at most
+    ``(log2 T + 3) n^2`` entries of 16 bytes (address space; only the part in
+    use is resident).
+
+    References
+    ----------
+    .. [LS] Q. C. Liu and V. Srinivas, "The Predicted-Updates Dynamic Model:
+       Offline, Incremental, and Decremental to Fully Dynamic Transformations",
+       COLT 2024, PMLR 247 (arXiv:2307.08890), Alg. 2.1, Lemmas 17 and 19, Alg. C.2.
+    .. [RR] G. Ramalingam and T. Reps, "An incremental algorithm for a
+       generalization of the shortest-path problem", J. Algorithms 21 (1996).
+    """
+
+    def __init__(
+        self,
+        n: int,
+        predictions: Predictions | PredictionArrays | None = None,
+        *,
+        directed: bool = True,
+        backstop: str | None = "dynamic",
+        backstop_share: float = 1.0,
+        race_quantum: int = 64,
+        seed: int = 0,
+        deterministic_schedule: bool = False,
+    ) -> None:
+        self._n = _validate.vertex_count(n)
+        if self._n > _dense.MAX_N:
+            raise InvalidInputError(f"DynamicAPSP keeps dense n x n matrices: n must be at most {_dense.MAX_N}, got {n}")
+        if not isinstance(directed, (bool, np.bool_)):
+            raise InvalidInputError(f"directed must be a bool, got {directed!r}")
+        self._directed = bool(directed)
+        if backstop not in ("dynamic", None):
+            raise InvalidInputError(f"backstop must be 'dynamic' or None, got {backstop!r}")
+        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
+        if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
+            raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
+        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
+            raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
+        self._reg = Registry()
+        predictions = Predictions.coerce(predictions)
+        _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
+        pe = self._reg.assign(self._keys(predictions.u, predictions.v))
+        pred_day = np.minimum(predictions.day, _validate.NEVER).astype(np.int64)
+        self._engine = LiftingEngine(
+            _BASE, tuple(_dense.make(self._n, 16, not self._directed)), self._reg.size, pe,
+            predictions.op.astype(np.int64), pred_day, seed=seed, deterministic=deterministic_schedule, tree="dyadic",
+        )
+        self._race: APSPRace | None = None
+        self._ensure_log(0)
+        self._present = np.zeros(max(self._reg.size, 16), dtype=np.bool_)
+        self._w = np.zeros(max(self._reg.size, 16), dtype=np.float64)
+        if backstop == "dynamic":
+            self._race = APSPRace(self._engine, self._n, undirected=not self._directed, share=share,
+                                  quantum=int(race_quantum))
+            self._race.reserve(self._reg.size)
+        self._buf = np.empty(self._n + 1, dtype=np.int64)
+
+    # plumbing -----------------------------------------------------------------------
+    def _dense_state(self) -> _dense.DenseState:
+        return _dense.DenseState(*self._engine.bstate)
+
+    def _ensure_log(self, days_ahead: int) -> None:
+        """Room in the undo log for any path of the partition tree the next ``days_ahead`` days may use."""
+        h = int(self._engine.meta[_k.M_H])
+        last = self._engine.day + days_ahead + (0 if self._race is None else self._race.day - self._engine.day)
+        while h < last + 1:
+            h *= 2
+        cap = _dense.log_capacity(self._n, _depth_bound(h))
+        st = self._dense_state()
+        if st.lcell.shape[0] < cap:
+            self._engine.bstate = tuple(_dense.grow_log(st, cap))
+
+    def _reserve(self) -> None:
+        size = self._reg.size
+        if self._present.shape[0] < size:
+            cap = max(size, 2 * self._present.shape[0])
+            p = np.zeros(cap, dtype=np.bool_)
+            p[: self._present.shape[0]] = self._present
+            self._present = p
+            w = np.zeros(cap, dtype=np.float64)
+            w[: self._w.shape[0]] = self._w
+            self._w = w
+        if self._race is not None:
+            self._race.reserve(size)
+        else:
+            self._engine.reserve(size)
+
+    def _backstop_answers(self) -> bool:
+        return self._race is not None and self._race.winner == 1
+
+    def _today(self) -> NDArray[np.float64]:
+        """The distance matrix of the side that holds today's state."""
+        if self._backstop_answers():
+            assert self._race is not None
+            return self._race.backstop.d
+        return self._dense_state().d
+
+    def _key(self, u: int, v: int) -> int:
+        if self._directed:
+            return u * self._n + v
+        return min(u, v) * self._n + max(u, v)
+
+    def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
+        if self._directed:
+            return u * self._n + v
+        return np.minimum(u, v) * self._n + np.maximum(u, v)
+
+    def _name(self, u: int, v: int) -> str:
+        return f"arc ({u}, {v})" if self._directed else f"edge ({u}, {v})"
+
+    # properties ---------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        """Number of vertices."""
+        return self._n
+
+    @property
+    def directed(self) -> bool:
+        """Whether updates are single arcs (``False``: undirected edges, both arcs)."""
+        return self._directed
+
+    @property
+    def day(self) -> int:
+        """Number of updates handled so far (the last day)."""
+        return self._engine.day if self._race is None else self._race.day
+
+    @property
+    def num_arcs(self) -> int:
+        """Number of present arcs (an undirected edge counts as one)."""
+        return int(np.count_nonzero(self._present[: self._reg.size]))
+
+    @property
+    def stats(self) -> EngineStats:
+        """Work counters of the lifting engine (:class:`dynalgo.EngineStats`); with a backstop,
+        ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`), whose
+        ``backstop_work`` counts the units of the fully dynamic APSP structure (cells
+        examined, rows tested, arcs scanned, ``ceil(log2 n)`` per heap operation; see
+        :mod:`structures.race_apsp`)."""
+        st = self._engine.stats()
+        if self._race is not None:
+            st = dataclasses.replace(st, days=self._race.day, race=self._race.stats())
+        return st
+
+    # single updates -----------------------------------------------------------------
+    def has_arc(self, u: int, v: int) -> bool:
+        """Whether the arc ``(u, v)`` (the edge ``{u, v}`` when undirected) is present."""
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        e = self._reg.get(self._key(u, v))
+        return e >= 0 and bool(self._present[e])
+
+    def weight(self, u: int, v: int) -> float:
+        """Weight of the present arc ``(u, v)``.
+
+        Raises
+        ------
+        MissingElementError
+            If the arc is absent.
+        """
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        e = self._reg.get(self._key(u, v))
+        if e < 0 or not self._present[e]:
+            raise MissingElementError(f"{self._name(u, v)} is not present")
+        return float(self._w[e])
+
+    def _negative_cycle(self, u: int, v: int, w: float) -> str | None:
+        """Why inserting ``(u, v, w)`` today would close a negative cycle (None: it would not)."""
+        d = self._today()
+        if u == v and w < 0:
+            return f"self-loop ({u}, {u}) of negative weight {w} is a negative cycle"
+        if not self._directed and w < 0:
+            return f"undirected edge ({u}, {v}) of negative weight {w} is a negative cycle u -> v -> u"
+        if d[v, u] + w < 0:
+            return (f"{self._name(u, v)} of weight {w} would close a cycle of weight {d[v, u] + w} "
+                    f"(through the path {v} -> {u} of length {d[v, u]})")
+        if not self._directed and d[u, v] + w < 0:
+            return (f"{self._name(u, v)} of weight {w} would close a cycle of weight {d[u, v] + w} "
+                    f"(through the path {u} -> {v} of length {d[u, v]})")
+        return None
+
+    def insert(self, u: int, v: int, weight: float = 1.0, *, predicted_deletion: int | None = None) -> None:
+        """Insert the arc ``u -> v`` of the given weight (one day).
+
+        Parameters
+        ----------
+        u, v : int
+            Endpoints in ``0..n-1``.  A self-loop of non-negative weight is
+            allowed (it never shortens a path).
+        weight : float, default 1.0
+            A finite real; negative weights are allowed unless they close a negative cycle.
+        predicted_deletion : int, optional
+            Predicted day of this arc's deletion (absolute day; the predicted-deletion model).
+
+        Raises
+        ------
+        VertexError
+            If an endpoint is not an integer in ``0..n-1``.
+        InvalidInputError
+            If ``weight`` is not a finite real number.
+        DuplicateElementError
+            If the arc is already present (use :meth:`set_weight`).
+        NegativeCycleError
+            If the arc would close a cycle of negative weight.
+        PredictionError
+            If ``predicted_deletion`` is not a positive integer.
+
+        A rejected insertion leaves the structure unchanged.
+        """
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        w = _weight(weight)
+        pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
+        key = self._key(u, v)
+        e = self._reg.get(key)
+        if e >= 0 and self._present[e]:
+            raise DuplicateElementError(f"{self._name(u, v)} is already present; delete it first or use set_weight")
+        why = self._negative_cycle(u, v, w)
+        if why is not None:
+            raise NegativeCycleError(why)
+        if e < 0:
+            e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
+        self._reserve()
+        self._present[e] = True
+        self._w[e] = w
+        self._step(e, int(Op.INSERT), u, v, w, pdel)
+
+    def delete(self, u: int, v: int) -> None:
+        """Delete the arc ``u -> v`` (one day).
+
+        Raises
+        ------
+        VertexError
+            If an endpoint is not an integer in ``0..n-1``.
+        MissingElementError
+            If the arc is not present.
+        """
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        e = self._reg.get(self._key(u, v))
+        if e < 0 or not self._present[e]:
+            raise MissingElementError(f"{self._name(u, v)} is not present, so it cannot be deleted")
+        self._present[e] = False
+        self._step(e, int(Op.DELETE), u, v, 0.0, 0)
+
+    def set_weight(self, u: int, v: int, weight: float) -> None:
+        """Change the weight of the present arc ``u -> v``: a deletion and an insertion (two days).
+
+        Validated as a whole first: a rejected change (absent arc, bad weight, a
+        negative cycle) leaves the structure unchanged.
+
+        Raises
+        ------
+        VertexError, MissingElementError, InvalidInputError, NegativeCycleError
+            As :meth:`delete` and :meth:`insert`.
+        """
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        w = _weight(weight)
+        e = self._reg.get(self._key(u, v))
+        if e < 0 or not self._present[e]:
+            raise MissingElementError(f"{self._name(u, v)} is not present, so its weight cannot be set")
+        batch = UpdateBatch.from_arrays([0, 1], [u, u], [v, v], [0.0, w])
+        self.run(batch)
+
+    def _step(self, e: int, op: int, u: int, v: int, w: float, pdel: int) -> None:
+        """One validated update: a one-day batch."""
+        ev = (np.array([e], dtype=np.int64), np.array([op], dtype=np.int64), np.array([u], dtype=np.int64),
+              np.array([v], dtype=np.int64), np.array([w], dtype=np.float64), np.array([pdel], dtype=np.int64))
+        self._apply(ev, np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+    def _apply(self, ev: tuple[NDArray[Any], ...], q: NDArray[np.int64], out: NDArray[np.float64]) -> None:
+        self._ensure_log(int(ev[0].shape[0]))
+        if self._race is not None:
+            self._race.run(ev, q, out)
+        else:
+            self._engine.reserve(self._reg.size, int(ev[0].shape[0]))
+            self._engine.run(ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], q, out)
+
+    # queries ------------------------------------------------------------------------
+    def distance(self, u: int, v: int) -> float:
+        """Length of a shortest path ``u -> v`` (``inf`` when there is none; O(1))."""
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        return float(self._today()[u, v])
+
+    def path(self, u: int, v: int) -> list[int]:
+        """The vertices of a shortest path ``u -> v`` (``[]`` when there is none; ``[u]`` when ``u == v``)."""
+        u = _validate.vertex(u, self._n, "u")
+        v = _validate.vertex(v, self._n, "v")
+        if self._backstop_answers():
+            assert self._race is not None
+            bs = self._race.backstop
+            k = int(_dyn.path(bs.pred, bs.d, u, v, self._buf))
+        else:
+            st = self._dense_state()
+            k = int(_dense.path(st.succ, st.d, u, v, self._buf))
+        return [int(x) for x in self._buf[:k]]
+
+    def distances(self) -> NDArray[np.float64]:
+        """All distances as a read-only ``(n, n)`` view (valid until the next update)."""
+        view = self._today().view()
+        view.flags.writeable = False
+        return view
+
+    # batches ------------------------------------------------------------------------
+    def _dry_run(self, op: NDArray[np.int64], u: NDArray[np.int64], v: NDArray[np.int64],
+                 w: NDArray[np.float64]) -> int:
+        """Index of the first update of the batch that would close a negative cycle (-1: none),
+        found on a copy of today's graph by the fully dynamic structure."""
+        if self._race is not None:
+            state = _dyn.copy(self._race.backstop)
+            self._race.backstop_catch_up(state)
+        else:
+            state = _dyn.make(self._n, not self._directed)
+            pres = np.flatnonzero(self._present[: self._reg.size])
+            keys = self._reg.keys[pres]
+            _dyn.apply_batch(state, np.ones(pres.shape[0], dtype=np.int64), keys // self._n, keys % self._n,
+                             self._w[pres], False)
+        return int(_dyn.apply_batch(state, op, u, v, w, True))
+
+    def run(
+        self,
+        batch: UpdateBatch,
+        queries: ArrayLike | None = None,
+        *,
+        predicted_deletions: ArrayLike | None = None,
+    ) -> NDArray[np.float64]:
+        """Apply a whole batch in compiled code and answer distance queries.
+
+        Parameters
+        ----------
+        batch : UpdateBatch
+            The updates; row ``k`` (0-based) is batch day ``k + 1``.  Insertions
+            carry their weight; deletions ignore it.
+        queries : array_like of shape (q, 3), optional
+            Rows ``(day, u, v)`` with batch days in ``0..len(batch)``, non-decreasing;
+            each asks for the distance ``u -> v`` right after that day's update.
+        predicted_deletions : array_like of int, optional
+            Per update, the predicted batch day of the deletion of the arc that
+            update inserts (0: no prediction; ignored on deletions).
+
+        Returns
+        -------
+        ndarray of float64, shape (q,)
+            The distances (``inf`` when unreachable).
+
+        Raises
+        ------
+        VertexError, InvalidInputError, DuplicateElementError, MissingElementError, NegativeCycleError, QueryError, PredictionError
+            On invalid input, before any update is applied (the structure is
+            unchanged).  When the batch or the graph holds a negative weight,
+            negative cycles are looked for by a dry run on a copy (about the
+            cost of the backstop on the batch).
+        """
+        if not isinstance(batch, UpdateBatch):
+            raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+        T = len(batch)
+        u = np.ascontiguousarray(batch.u, dtype=np.int64)
+        v = np.ascontiguousarray(batch.v, dtype=np.int64)
+        op = np.ascontiguousarray(batch.op, dtype=np.int64)
+        w = np.where(op == Op.INSERT, np.ascontiguousarray(batch.weight, dtype=np.float64), 0.0)
+        _validate.vertex_arrays(self._n, u, v, "update")
+        bad_w = ~np.isfinite(w)
+        if np.any(bad_w):
+            k = int(np.argmax(bad_w))
+            raise InvalidInputError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
+                                    f"with weight {w[k]}: weights must be finite")
+        q = as_queries(queries, self._n, 0, T)
+        day0 = self.day
+        if predicted_deletions is None:
+            pdel = np.zeros(T, dtype=np.int64)
+        else:
+            pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
+            pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
+        known = self._reg.size
+        ids = self._reg.assign(self._keys(u, v))
+        present = np.zeros(self._reg.size, dtype=np.bool_)
+        present[:known] = self._present[:known]
+        bad = int(_sequence.first_invalid(present, ids, op))
+        if bad >= 0:
+            self._reg.rollback()
+            name = self._name(int(u[bad]), int(v[bad]))
+            if op[bad] == Op.INSERT:
+                raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts {name}, which is already present")
+            raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes {name}, which is not present")
+        ins = op == Op.INSERT
+        negative = bool(np.any(w[ins] < 0)) or bool(np.any(self._w[: known][self._present[: known]] < 0))
+        if negative:
+            loops = ins & (u == v) & (w < 0)
+            und = ins & (w < 0) if not self._directed else np.zeros(T, dtype=np.bool_)
+            k = int(np.argmax(loops | und)) if np.any(loops | und) else self._dry_run(op, u, v, w)
+            if k >= 0:
+                self._reg.rollback()
+                raise NegativeCycleError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
+                                         f"of weight {w[k]}, which would close a negative cycle")
+        self._reserve()
+        self._present[: present.shape[0]] = present
+        self._w[ids[ins]] = w[ins]
+        out = np.zeros(q.shape[0], dtype=np.float64)
+        self._apply((ids, op, u, v, w, pdel), q, out)
+        return out
+
+    # interop ------------------------------------------------------------------------
+    def arcs(self) -> NDArray[np.float64]:
+        """The present arcs as an ``(m, 3)`` array of rows ``(u, v, weight)``
+        (for an undirected structure, one row per edge with ``u <= v``)."""
+        ne = self._reg.size
+        pres = np.flatnonzero(self._present[:ne])
+        keys = self._reg.keys[pres]
+        return np.stack([keys // self._n, keys % self._n, self._w[pres]], axis=1).astype(np.float64).reshape(-1, 3)
+
+    def to_networkx(self) -> "nx.DiGraph[int] | nx.Graph[int]":
+        """The current graph (a :class:`networkx.DiGraph`, or :class:`networkx.Graph` when
+        undirected) on nodes ``0..n-1`` with the ``weight`` attribute."""
+        g: nx.DiGraph[int] | nx.Graph[int] = nx.DiGraph() if self._directed else nx.Graph()
+        g.add_nodes_from(range(self._n))
+        g.add_weighted_edges_from((int(a), int(b), float(c)) for a, b, c in self.arcs().tolist())
+        return g
+
+    @classmethod
+    def from_networkx(
+        cls,
+        graph: "nx.Graph[Any]",
+        predictions: Predictions | None = None,
+        *,
+        weight: str = "weight",
+        backstop: str | None = "dynamic",
+        seed: int = 0,
+    ) -> "DynamicAPSP":
+        """Build a structure holding the arcs of ``graph`` (one insertion day per arc, or per
+        edge of an undirected graph), weighted by the ``weight`` attribute (default 1).
+
+        The nodes of ``graph`` must be the integers ``0..n-1``; use
+        :func:`networkx.convert_node_labels_to_integers` otherwise.
+        """
+        if not isinstance(graph, nx.Graph) or graph.is_multigraph():
+            raise InvalidInputError(f"from_networkx expects a networkx Graph or DiGraph, got {type(graph).__name__}")
+        n = graph.number_of_nodes()
+        if n == 0 or set(graph.nodes) != set(range(n)):
+            raise InvalidInputError("graph nodes must be exactly the integers 0..n-1 (n >= 1); "
+                                    "relabel with networkx.convert_node_labels_to_integers")
+        rows = [(a, b, _weight(data.get(weight, 1.0), f"weight of ({a}, {b})")) for a, b, data in graph.edges(data=True)]
+        e = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+        g = cls(n, predictions, directed=graph.is_directed(), backstop=backstop, seed=seed)
+        g.run(UpdateBatch.from_arrays(np.ones(len(e), dtype=np.int8), e[:, 0].astype(np.int64),
+                                      e[:, 1].astype(np.int64), e[:, 2]))
+        return g
+
+    # invariants ---------------------------------------------------------------------
+    def check(self) -> None:
+        """Assert every invariant.
+
+        The engine, the registry, the dense structure (its distances are exactly
+        the shortest paths of its arcs: see :func:`structures.apsp_dense.check`)
+        and, with a backstop, the fully dynamic structure; the side that answers
+        today holds exactly the present arcs with their weights.  With a
+        backstop, on a copy where both sides are driven to today, both hold the
+        present arcs and the same distances.
+        """
+        self._reg.check()
+        ne = self._reg.size
+        assert not np.any(self._present[ne:]), "presence flag beyond the registry"
+        want = self._arc_matrix()
+        _dense.check(self._dense_state())
+        if self._race is None:
+            self._engine.check()
+            assert np.array_equal(self._engine.elem[:ne, _k.E_PRESENT] >= 0, self._present[:ne]), \
+                "engine and presence flags disagree"
+            assert np.array_equal(self._dense_state().W, want), "lifted side holds other arcs"
+            return
+        race = self._race
+        lifted_now = race.lifted_caught_up()
+        self._engine.check(require_path=lifted_now)
+        _dyn.check(race.backstop)
+        assert lifted_now or race.backstop_caught_up(), "neither side holds today's state"
+        if self._backstop_answers():
+            assert race.backstop_caught_up(), "the backstop answers but lags"
+            assert np.array_equal(race.backstop.W, want), "backstop holds other arcs"
+        else:
+            assert lifted_now, "the lifted side answers but lags"
+            assert np.array_equal(self._dense_state().W, want), "lifted side holds other arcs"
+        twin = race.clone()
+        twin.catch_up()
+        twin.engine.check()
+        dense = _dense.DenseState(*twin.engine.bstate)
+        _dense.check(dense)
+        _dyn.check(twin.backstop)
+        assert np.array_equal(dense.W, want) and np.array_equal(twin.backstop.W, want), "a side (caught up) holds other arcs"
+        a, b = dense.d, twin.backstop.d
+        assert np.array_equal(np.isinf(a), np.isinf(b)), "the sides disagree on reachability"
+        fin = np.isfinite(a)
+        assert np.allclose(a[fin], b[fin], rtol=1e-9, atol=1e-9), "the sides disagree on distances"
+
+    def _arc_matrix(self) -> NDArray[np.float64]:
+        W = np.full((self._n, self._n), np.inf)
+        arcs = self.arcs()
+        a, b = arcs[:, 0].astype(np.int64), arcs[:, 1].astype(np.int64)
+        W[a, b] = arcs[:, 2]
+        if not self._directed:
+            W[b, a] = arcs[:, 2]
+        return W
+
+    def __repr__(self) -> str:
+        kind = "arcs" if self._directed else "edges"
+        return f"DynamicAPSP(n={self._n}, {kind}={self.num_arcs}, day={self.day})"

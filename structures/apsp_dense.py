@@ -1,0 +1,374 @@
+"""Incremental all-pairs shortest paths with undo: the base of the lifted and offline APSP.
+
+A dense distance matrix ``d`` (float64, ``inf`` = unreachable) with a next-hop
+matrix ``succ`` and the matrix ``W`` of present arc weights.  Inserting the arc
+``(u, v, w)`` relaxes ``d[x, y] = min(d[x, y], d[x, u] + w + d[v, y])`` for all
+pairs (ALGORITHMS.md 2), pruned twice:
+
+* if ``w >= d[u, v]`` nothing changes (O(1));
+* only rows ``x`` with ``d[x, u] + w < d[x, v]`` can change (a column scan), and
+  in those rows only the columns ``Y`` improved in row ``u`` itself: if
+  ``d[x, u] + w + d[v, y] < d[x, y] <= d[x, u] + d[u, y]`` then
+  ``w + d[v, y] < d[u, y]``.  Cost O(n + |X| |Y|), worst case O(n^2).  Better still, rows are visited
+  down the in-tree of ``u`` and each row tries only the columns its parent
+  improved (:func:`insert_arc`).
+
+Row ``v`` never changes during an insertion (that would need a negative cycle
+through the new arc), and neither does column ``u`` of any row, so the
+relaxation can run in place.  The caller guarantees that no negative cycle is
+created (test :func:`closes_negative_cycle` first): the lifted engine only ever
+holds subsets of a valid graph, and a subgraph of a graph without negative
+cycles has none.
+
+Undo log
+--------
+One entry per changed cell: ``lcell[k] = cell << 32 | (old succ + 1)`` and
+``lval[k]`` = old value.  Cells ``0 .. n^2 - 1`` are distances (row-major),
+cells ``n^2 + u n + v`` are arc weights.  A distance cell is logged at most
+once per *segment* (the changes between two calls of :func:`mark` or
+:func:`undo_to`, each of which starts a new segment): ``stamp[cell]`` holds the
+id of the segment that last logged the cell, and later changes in the same
+segment need no entry since undoing the first restores the value of the mark.  The engine and the offline walk call
+``mark`` before every group of inserts, so a path of depth ``D`` holds at most
+``D n^2`` distance entries plus one arc entry per present arc: the log stays
+within O(n^2 log T) words.  :func:`log_capacity` gives the bound the caller
+must allocate.
+
+State (a tuple, as returned by :func:`make`)::
+
+    d     : float64[n, n]   distances (d[x, x] = 0)
+    succ  : int32[n, n]     next vertex after x on the path x -> y (-1: none or y == x)
+    W     : float64[n, n]   weight of the present arc (x, y); inf when absent
+    stamp : int32[n * n]    segment that last logged each distance cell (-1: none)
+    lcell : int64[cap]      undo log, packed cells and old successors
+    lval  : float64[cap]    undo log, old values
+    scr   : int32[n^2 + 6n] scratch of an insertion (tree lists, a stack, improved columns)
+    meta  : int64[8]        [log size, log size when the segment began, undirected flag, present arcs,
+                             log peak, segment id, ...]
+
+The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
+pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``
+and ``distance(state, x, y)``; the element ``i`` is the arc
+``(pay_i[i, 0], pay_i[i, 1])`` of weight ``pay_f[i]`` (both arcs of the edge
+when the structure is undirected).  Work units: one per row tested in the
+column scan, one per cell examined in the relaxation, one per undone entry.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._jit import inline_kernel, kernel
+
+LOG_SIZE = 0
+LAST_MARK = 1  # log size when the current segment started
+UNDIRECTED = 2
+N_ARCS = 3
+LOG_PEAK = 4  # largest log size seen at the end of an insertion that changed distances
+SEGMENT = 5  # id of the current segment
+_MAX_SEGMENT = (1 << 31) - 2
+META_SIZE = 8
+
+#: largest vertex count: cells ``0 .. 2 n^2`` must fit the 31 bits above the successor
+MAX_N = 16384
+
+_LOW = (1 << 32) - 1
+
+
+class DenseState(NamedTuple):
+    d: NDArray[np.float64]
+    succ: NDArray[np.int32]
+    W: NDArray[np.float64]
+    stamp: NDArray[np.int32]
+    lcell: NDArray[np.int64]
+    lval: NDArray[np.float64]
+    scr: NDArray[np.int32]
+    meta: NDArray[np.int64]
+
+
+def log_capacity(n: int, depth: int) -> int:
+    """Log entries needed by a path of ``depth`` marks: ``depth * n^2`` distance
+    cells plus one arc entry per present arc (at most ``n^2 + n``)."""
+    return (depth + 1) * n * n + n + 16
+
+
+def make(n: int, capacity: int, undirected: bool = False) -> DenseState:
+    """The structure of ``n`` vertices and no arcs, with room for ``capacity`` log entries.
+
+    The log is allocated with ``np.empty``: pages the log never reaches are not
+    backed by memory, so a generous capacity costs address space, not RSS.
+    """
+    d = np.full((n, n), np.inf, dtype=np.float64)
+    np.fill_diagonal(d, 0.0)
+    meta = np.zeros(META_SIZE, dtype=np.int64)
+    meta[UNDIRECTED] = 1 if undirected else 0
+    return DenseState(d, np.full((n, n), -1, dtype=np.int32), np.full((n, n), np.inf, dtype=np.float64),
+                      np.full(n * n, -1, dtype=np.int32), np.empty(capacity, dtype=np.int64),
+                      np.empty(capacity, dtype=np.float64), np.empty(n * n + 6 * n + 8, dtype=np.int32), meta)
+
+
+def grow_log(state: DenseState, capacity: int) -> DenseState:
+    """The same structure with a log of at least ``capacity`` entries (content kept)."""
+    if state.lcell.shape[0] >= capacity:
+        return state
+    k = int(state.meta[LOG_SIZE])
+    lcell = np.empty(capacity, dtype=np.int64)
+    lval = np.empty(capacity, dtype=np.float64)
+    lcell[:k] = state.lcell[:k]
+    lval[:k] = state.lval[:k]
+    return state._replace(lcell=lcell, lval=lval)
+
+
+@kernel
+def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
+    """Add the arc ``(u, v)`` of weight ``w`` (absent before) and relax; return the work.
+
+    Rows are visited down the shortest-path in-tree of ``u`` (parent of ``x``:
+    ``succ[x, u]``), each row trying only the columns its parent improved: if
+    ``x`` improves on column ``y`` through the new arc, so does its next hop
+    towards ``u`` (``d[x, u] = W[x, s] + d[s, u]`` and ``d[x, y] <= W[x, s] +
+    d[s, y]``).  The rows that can change at all (``d[x, u] + w < d[x, v]``)
+    form a subtree of that tree, found by one column scan.
+    """
+    d, succ, W, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    k = meta[LOG_SIZE]
+    lcell[k] = np.int64(n * n + u * n + v) << 32
+    lval[k] = W[u, v]
+    meta[LOG_SIZE] = k + 1
+    W[u, v] = w
+    meta[N_ARCS] += 1
+    if u == v or not (w < d[u, v]):
+        return 1
+    head = scr[0:n]
+    nxt = scr[n : 2 * n]
+    stk = scr[2 * n : 5 * n]
+    buf = scr[5 * n :]
+    dv = d[v]
+    # row u: the improved columns, the candidates of every other row
+    du = d[u]
+    ny = 0
+    for y in range(n):
+        if w + dv[y] < du[y]:
+            buf[ny] = y
+            ny += 1
+    # the logging of a changed cell is written out in the loops below: an inlined helper
+    # taking the arrays costs an atomic reference-count pair per array per call
+    seg = meta[SEGMENT]
+    k = meta[LOG_SIZE]
+    su = succ[u]
+    base = u * n
+    for j in range(ny):
+        y = buf[j]
+        if stamp[base + y] != seg:
+            lcell[k] = (np.int64(base + y) << 32) | np.int64(su[y] + 1)
+            lval[k] = du[y]
+            stamp[base + y] = seg
+            k += 1
+        du[y] = w + dv[y]
+        su[y] = v
+    # the rows that can change, as children lists of the in-tree of u
+    d1 = d.reshape(n * n)
+    s1 = succ.reshape(n * n)
+    for x in range(n):
+        head[x] = -1
+    nu = np.uint64(n)
+    uu = np.uint64(u)
+    vu = np.uint64(v)
+    xb = np.uint64(0)
+    for x in range(n):
+        if x != u and d1[xb + uu] + w < d1[xb + vu]:
+            p = s1[xb + uu]
+            nxt[x] = head[p]
+            head[p] = x
+        xb += nu
+    work = 1 + 3 * n
+    top = ny
+    sp = 1
+    stk[0] = u
+    stk[1] = 0
+    stk[2] = ny
+    while sp > 0:
+        sp -= 1
+        p = stk[3 * sp]
+        off = stk[3 * sp + 1]
+        cnt = stk[3 * sp + 2]
+        c = head[p]
+        while c >= 0:
+            a = d[c, u] + w
+            s = succ[c, u]
+            # flat unsigned indices: numba adds no negative-index wraparound to them, and
+            # no row view (each view costs an atomic reference-count pair)
+            cb = np.uint64(c * n)
+            start = top
+            for j in range(np.uint64(off), np.uint64(off + cnt)):
+                t = cb + np.uint64(buf[j])
+                val = a + dv[t - cb]
+                if val < d1[t]:
+                    if stamp[t] != seg:
+                        lcell[k] = (np.int64(t) << 32) | np.int64(s1[t] + 1)
+                        lval[k] = d1[t]
+                        stamp[t] = seg
+                        k += 1
+                    d1[t] = val
+                    s1[t] = s
+                    buf[top] = t - cb
+                    top += 1
+            work += cnt
+            if top > start:
+                stk[3 * sp] = c
+                stk[3 * sp + 1] = start
+                stk[3 * sp + 2] = top - start
+                sp += 1
+            c = nxt[c]
+    meta[LOG_SIZE] = k
+    if meta[LOG_SIZE] > meta[LOG_PEAK]:
+        meta[LOG_PEAK] = meta[LOG_SIZE]
+    return work
+
+
+@inline_kernel
+def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
+    """Engine interface: insert element ``i`` (one arc, or both arcs of an undirected edge)."""
+    u = pay_i[i, 0]
+    v = pay_i[i, 1]
+    w = pay_f[i]
+    work = insert_arc(state, u, v, w)
+    if state[7][UNDIRECTED] != 0 and u != v:
+        work += insert_arc(state, v, u, w)
+    return work
+
+
+@inline_kernel
+def _new_segment(stamp, meta):  # type: ignore[no-untyped-def]
+    meta[LAST_MARK] = meta[LOG_SIZE]
+    if meta[SEGMENT] >= _MAX_SEGMENT:  # ids are int32: forget them all and start again
+        stamp[:] = -1
+        meta[SEGMENT] = 0
+    else:
+        meta[SEGMENT] += 1
+
+
+@inline_kernel
+def mark(state):  # type: ignore[no-untyped-def]
+    _new_segment(state[3], state[7])
+    return state[7][LOG_SIZE]
+
+
+@inline_kernel
+def undo_to(state, m):  # type: ignore[no-untyped-def]
+    """Undo every change made after ``mark`` returned ``m``; return the work (entries undone)."""
+    d, succ, W, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    nn = n * n
+    d1 = d.reshape(nn)  # flat views: a cell index needs no division
+    s1 = succ.reshape(nn)
+    w1 = W.reshape(nn)
+    k = meta[LOG_SIZE]
+    work = 0
+    while k > m:
+        k -= 1
+        e = lcell[k]
+        cell = e >> 32
+        if cell < nn:
+            d1[cell] = lval[k]
+            s1[cell] = np.int32((e & _LOW) - 1)
+        else:
+            w1[cell - nn] = lval[k]
+            meta[N_ARCS] -= 1
+        work += 1
+    meta[LOG_SIZE] = k
+    _new_segment(stamp, meta)  # the stamps of the undone entries must not skip a later change
+    return work
+
+
+@inline_kernel
+def distance(state, x, y):  # type: ignore[no-untyped-def]
+    return state[0][x, y]
+
+
+@kernel
+def closes_negative_cycle(d, u, v, w):  # type: ignore[no-untyped-def]
+    """Whether adding arc ``(u, v, w)`` to the graph with distances ``d`` creates a negative cycle."""
+    return d[v, u] + w < 0.0
+
+
+@kernel
+def path(succ, d, x, y, out):  # type: ignore[no-untyped-def]
+    """Write the vertices of the path ``x -> y`` into ``out``; return their number (0: none)."""
+    if x == y:
+        out[0] = x
+        return 1
+    if d[x, y] == np.inf:
+        return 0
+    k = 0
+    z = x
+    n = d.shape[0]
+    while z != y and k < n:
+        out[k] = z
+        k += 1
+        z = succ[z, y]
+        if z < 0:
+            return 0
+    out[k] = y
+    return k + 1
+
+
+def check(state: DenseState, rtol: float = 1e-9) -> None:
+    """Assert every invariant: zero diagonal, the triangle inequality over present arcs,
+    every finite distance realized by its successor path, a consistent undo log.
+
+    Together the first three make ``d`` the exact shortest-path distances of the
+    arcs in ``W`` (up to rounding: ``rtol``).  O(n^2 + m n) with numpy, plus an
+    explicit walk of every path when ``n <= 64``.
+    """
+    d, succ, W, stamp, lcell, _lval, _scr, meta = state
+    n = d.shape[0]
+    assert d.shape == (n, n) and succ.shape == (n, n) and W.shape == (n, n)
+    assert not np.any(np.isnan(d)), "NaN distance"
+    assert np.all(np.diag(d) == 0.0), "nonzero diagonal (or a negative cycle)"
+    k = int(meta[LOG_SIZE])
+    assert 0 <= int(meta[LAST_MARK]) <= k <= lcell.shape[0], "log size out of range"
+    assert int(meta[N_ARCS]) == int(np.count_nonzero(np.isfinite(W))), "arc count disagrees with W"
+    if meta[UNDIRECTED]:
+        assert np.array_equal(W, W.T), "undirected structure with an asymmetric arc"
+
+    def close(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
+        both_inf = np.isinf(a) & np.isinf(b)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(a - b) <= rtol * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        return both_inf | ok
+
+    us, vs = np.nonzero(np.isfinite(W))
+    for a, b in zip(us.tolist(), vs.tolist()):
+        via = d[:, a] + W[a, b]
+        bad = d[:, b] > via + rtol * np.maximum(1.0, np.abs(via))
+        assert not np.any(bad), f"triangle inequality fails on arc ({a}, {b})"
+    off = ~np.eye(n, dtype=bool)
+    fin = np.isfinite(d) & off
+    assert np.all(succ[~fin] == -1), "successor of an unreachable pair or of a diagonal cell"
+    xs, ys = np.nonzero(fin)
+    s = succ[xs, ys].astype(np.int64)
+    assert np.all((s >= 0) & (s < n)), "finite distance without a successor"
+    assert np.all(np.isfinite(W[xs, s])), "successor is not an out-neighbour"
+    assert np.all(close(d[xs, ys], W[xs, s] + d[s, ys])), "distance not realized by the successor"
+    if n <= 64:
+        out = np.empty(n + 1, dtype=np.int64)
+        for x, y in zip(xs.tolist(), ys.tolist()):
+            m = int(path(succ, d, x, y, out))
+            assert m >= 2 and len(set(out[:m].tolist())) == m, f"successor walk {x} -> {y} is not a simple path"
+            length = float(np.sum(W[out[: m - 1], out[1:m]]))
+            assert close(np.array([length]), np.array([d[x, y]]))[0], f"path {x} -> {y} has the wrong length"
+    # the log: the current segment's distance entries are distinct cells stamped with its id
+    cells = lcell[:k] >> 32
+    assert np.all((cells >= 0) & (cells < 2 * n * n)), "log cell out of range"
+    seg = int(meta[SEGMENT])
+    assert stamp.dtype == np.int32 and np.all(stamp <= seg), "stamp from a future segment"
+    recent = cells[int(meta[LAST_MARK]) :]
+    recent = recent[recent < n * n]
+    assert np.unique(recent).shape[0] == recent.shape[0], "a cell logged twice in one segment"
+    assert np.array_equal(np.sort(recent), np.flatnonzero(stamp == seg)), "stamps of the current segment disagree with the log"
+    assert int(np.count_nonzero(cells >= n * n)) == int(meta[N_ARCS]), "one arc entry per present arc"

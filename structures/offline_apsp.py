@@ -1,0 +1,113 @@
+"""Offline all-pairs shortest paths: segment tree over time + the undo APSP structure.
+
+The skeleton of :mod:`structures.offline` (ALGORITHMS.md 5) with
+:mod:`structures.apsp_dense` as the undo structure: every life ``[ins, del)``
+of an arc is split over the O(log T) canonical nodes of a segment tree over the
+days; a depth-first walk inserts a node's arcs on the way down (after a
+``mark``) and undoes them on the way up, so each leaf holds exactly the graph
+of its day.  Lives come from :func:`structures.offline.edge_lives` applied to
+arc keys (both endpoints of the "edge" are the key), and the layout holds
+life indices, whose arcs and weights are the payload rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import apsp_dense
+from . import offline as _off
+from ._jit import kernel
+
+
+def arc_lives(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64],
+              directed: bool) -> _off.Lives:
+    """Lives of arcs (``u * n + v``; ``min * n + max`` when undirected); ``a`` and ``b`` hold the arc key."""
+    key = u * n + v if directed else np.minimum(u, v) * n + np.maximum(u, v)
+    return _off.edge_lives(op, key, key)
+
+
+@kernel
+def _traverse(state, T, size, ptr, life, pay_i, pay_f, queries, check_cycles, out, marks):  # type: ignore[no-untyped-def]
+    """Answer ``queries`` (rows (day, x, y)) into ``out`` (zeros); with ``check_cycles``
+    visit every leaf up to ``T`` and stop at the first arc that closes a negative cycle.
+    ``marks`` has room for one undo mark per tree level.  Returns the bad day (0: none)."""
+    q = queries.shape[0]
+    d = state[0]
+    und = state[7][apsp_dense.UNDIRECTED] != 0
+    j = 0
+    while j < q and queries[j, 0] == 0:
+        out[j] = 0.0 if queries[j, 1] == queries[j, 2] else np.inf
+        j += 1
+    if T == 0 or (j == q and not check_cycles):
+        return 0
+    logsize = 0
+    while (1 << logsize) < size:
+        logsize += 1
+    node = 1
+    dep = 0
+    while True:
+        h = logsize - dep
+        first = (node << h) - size + 1
+        descended = False
+        wanted = check_cycles or (j < q and queries[j, 0] < first + (1 << h))
+        if first <= T and wanted:
+            marks[dep] = apsp_dense.mark(state)
+            for e in range(ptr[node], ptr[node + 1]):
+                i = life[e]
+                if check_cycles:
+                    a = pay_i[i, 0]
+                    b = pay_i[i, 1]
+                    w = pay_f[i]
+                    if d[b, a] + w < 0.0 or (und and (w < 0.0 or d[a, b] + w < 0.0)):
+                        return first
+                apsp_dense.insert(state, pay_i, pay_f, i)
+            if h == 0:
+                while j < q and queries[j, 0] == first:
+                    out[j] = d[queries[j, 1], queries[j, 2]]
+                    j += 1
+                if j == q and not check_cycles:
+                    return 0
+                apsp_dense.undo_to(state, marks[dep])
+            else:
+                node = 2 * node
+                dep += 1
+                descended = True
+        if descended:
+            continue
+        while node & 1:
+            if node == 1:
+                return 0
+            node >>= 1
+            dep -= 1
+            apsp_dense.undo_to(state, marks[dep])
+        node += 1
+
+
+def offline_apsp(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64],
+                 w: NDArray[np.float64], queries: NDArray[np.int64], *, directed: bool = True,
+                 check_cycles: bool = False) -> tuple[NDArray[np.float64], int, _off.Lives]:
+    """Distances for every query row ``(day, x, y)`` of a consistent update sequence.
+
+    Returns ``(answers, bad day, lives)``: with ``check_cycles`` every day of the
+    sequence is visited and ``bad day`` is the first day whose graph has a
+    negative cycle (0: none; the answers are then incomplete).  ``lives.status``
+    reports an inconsistent sequence (nothing else is computed then).
+    """
+    lives = arc_lives(n, op, u, v, directed)
+    q = np.ascontiguousarray(queries, dtype=np.int64).reshape(-1, 3)
+    if lives.status != _off.OK or (q.shape[0] == 0 and not check_cycles):
+        return np.zeros(q.shape[0], dtype=np.float64), 0, lives
+    horizon = op.shape[0] if check_cycles else int(q[-1, 0])
+    L = lives.lo.shape[0]
+    idx = np.arange(L, dtype=np.int32)
+    layout = _off.segment_layout(horizon, _off.Lives(lives.lo, lives.hi, idx, idx, lives.status, lives.where))
+    rows = lives.lo.astype(np.int64) - 1
+    pay_i = np.stack([u[rows], v[rows]], axis=1).astype(np.int32).reshape(-1, 2)
+    pay_f = np.ascontiguousarray(w[rows], dtype=np.float64)
+    logsize = max(int(layout.size).bit_length(), 1)
+    state = apsp_dense.make(n, apsp_dense.log_capacity(n, logsize + 2), not directed)
+    out = np.zeros(q.shape[0], dtype=np.float64)
+    marks = np.empty(logsize + 2, dtype=np.int64)
+    bad = _traverse(tuple(state), horizon, layout.size, layout.ptr, layout.ea, pay_i, pay_f, q, check_cycles, out, marks)
+    return out, int(bad), lives
