@@ -6,6 +6,10 @@ predictions of several qualities.  Every run answers the same connectivity
 queries (one per day) and the answers are checked against the offline
 divide-and-conquer algorithm.
 
+``--problem apsp``: shortest paths on Bitcoin Alpha trust ratings (length
+``11 - rating``) among the most active users, each rating valid for a window of
+time; distances after every day are checked against the offline algorithm.
+
 ``--problem submodular``: a rolling summary of CollegeMsg activity: an item is
 one user's messages on one calendar day, covering the users messaged; a window
 of the most recent items; the ``k`` items that reach the most users.  Runs with
@@ -35,7 +39,7 @@ from .offline import offline_connectivity
 from .updates import Op, Predictions
 from .workloads import SlidingWindow, sliding_window
 
-__all__ = ["main", "run_demo", "run_submodular_demo"]
+__all__ = ["main", "run_demo", "run_apsp_demo", "run_submodular_demo"]
 
 _DATASETS: dict[str, Callable[[], TemporalEdges]] = {
     "college-msg": college_msg,
@@ -310,6 +314,108 @@ def run_submodular_demo(
     }
 
 
+def run_apsp_demo(
+    window: int = 90 * 86_400, *, users: int = 400, seed: int = 0, progress: bool = True,
+) -> dict[str, Any]:
+    """The APSP demo; returns its results as a dictionary (what ``--json`` writes)."""
+    from .apsp import DynamicAPSP
+    from .offline_apsp import offline_apsp
+
+    data = bitcoin_alpha()
+    deg = np.bincount(np.concatenate([data.src, data.dst]), minlength=data.n)
+    active = np.argsort(deg, kind="stable")[::-1][:users]
+    keep = np.isin(data.src, active) & np.isin(data.dst, active)
+    sub = TemporalEdges.from_arrays(data.src[keep], data.dst[keep], data.time[keep], 11.0 - data.weight[keep])
+    sw = sliding_window(sub, window, directed=True)
+    batch, n, T = sw.batch, sub.n, len(sw.batch)
+    rng = np.random.default_rng(seed)
+    queries = np.stack([np.arange(1, T + 1), rng.integers(0, n, T), rng.integers(0, n, T)], axis=1)
+
+    t0 = time.perf_counter()
+    tiny, tq = batch[:40], queries[:5] * [0, 1, 1]
+    DynamicAPSP(n, predictors.exact(tiny), backstop=None).run(tiny, tq)
+    DynamicAPSP(n, None).run(tiny, tq)
+    DynamicAPSP(n, None, backstop=None).run(tiny, tq, predicted_deletions=np.zeros(len(tiny), dtype=np.int64))
+    offline_apsp(n, tiny, tq)
+    warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    reference = offline_apsp(n, batch, queries)
+    t_offline = time.perf_counter() - t0
+
+    ins = np.flatnonzero(batch.op == Op.INSERT)
+
+    def l1(pdel: NDArray[np.int64] | None) -> float:
+        if pdel is None:
+            return predictors.l1_error(Predictions.empty(), batch, directed=True) / T
+        arr = predictors.PredictionArrays(
+            np.concatenate([batch.op[ins], np.zeros(ins.size, np.int8)]),
+            np.concatenate([batch.u[ins], batch.u[ins]]), np.concatenate([batch.v[ins], batch.v[ins]]),
+            np.concatenate([ins + 1, pdel[ins]]))
+        return predictors.l1_error(arr, batch, directed=True) / T
+
+    learned = predictors.predict_deletions(predictors.LifetimePredictor(rate_tau=float(window), directed=True),
+                                           batch.op, batch.u, batch.v, sw.time)
+    contenders: list[tuple[str, str | None, NDArray[np.int64] | None]] = [
+        ("true deletion days (oracle), lifted alone", None, sw.true_deletion),
+        ("window rule: rating + W, lifted alone", None, sw.predicted_deletion),
+        ("window rule: rating + W, raced", "dynamic", sw.predicted_deletion),
+        ("learned: pair lifetimes, raced", "dynamic", learned),
+        ("no predictions, raced", "dynamic", None),
+    ]
+    rows: list[dict[str, Any]] = []
+    for name, backstop, pdel in contenders:
+        if progress:
+            print(f"  {name} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        g = DynamicAPSP(n, None, backstop=backstop, seed=seed)
+        got = g.run(batch, queries, predicted_deletions=pdel)
+        elapsed = time.perf_counter() - t0
+        st = g.stats
+        rows.append({
+            "predictions": name, "l1_per_update": l1(pdel), "seconds": elapsed, "work": st.work,
+            "retriggers": st.retriggers,
+            "days_lifted": None if st.race is None else st.race.days_lifted,
+            "answers_equal_offline": bool(np.array_equal(got, reference)),
+        })
+    # the backstop alone: the fully dynamic algorithm with no predictions at all
+    from structures import apsp_dynamic as _dyn  # noqa: F401  (kernels loaded with DynamicAPSP)
+
+    t0 = time.perf_counter()
+    b = DynamicAPSP(n, None, seed=seed, backstop="dynamic", backstop_share=1e9)
+    got = b.run(batch, queries)
+    t_back = time.perf_counter() - t0
+    rows.append({"predictions": "backstop alone (raced with r = 1e9)", "l1_per_update": None,
+                 "seconds": t_back, "work": None, "retriggers": None, "days_lifted": b.stats.race.days_lifted
+                 if b.stats.race is not None else None,
+                 "answers_equal_offline": bool(np.array_equal(got, reference))})
+    for r in rows:
+        r["speedup_vs_backstop"] = t_back / r["seconds"] if r["seconds"] > 0 else float("inf")
+    return {
+        "problem": "apsp", "dataset": "Bitcoin Alpha (length 11 - rating)", "users": n, "window_seconds": window,
+        "updates": T, "queries": int(queries.shape[0]), "warmup_seconds": warm, "offline_seconds": t_offline,
+        "rows": rows, "machine": {"python": platform.python_version(), "platform": platform.platform()},
+    }
+
+
+def _print_apsp(res: dict[str, Any]) -> None:
+    print(f"\n{res['dataset']}: {res['users']} most active users, window {res['window_seconds']} s -> "
+          f"{res['updates']:,} updates, {res['queries']:,} distance queries")
+    print(f"offline (answers reference): {res['offline_seconds']:.3f} s; kernel warm-up (compile, or load from "
+          f"numba's cache) {res['warmup_seconds']:.2f} s\n")
+    head = (f"{'predictions':<52} {'l1/update':>10} {'time (s)':>9} {'retriggers':>10} {'days lifted':>12} "
+            f"{'vs backstop':>12} {'answers':>8}")
+    print(head)
+    print("-" * len(head))
+    for r in res["rows"]:
+        l1 = "" if r["l1_per_update"] is None else f"{r['l1_per_update']:.1f}"
+        rt = "" if r["retriggers"] is None else f"{r['retriggers']:,}"
+        dl = "" if r["days_lifted"] is None else f"{r['days_lifted']:,}"
+        print(f"{r['predictions']:<52} {l1:>10} {r['seconds']:>9.3f} {rt:>10} {dl:>12} "
+              f"{r['speedup_vs_backstop']:>11.1f}x {'equal' if r['answers_equal_offline'] else 'DIFFER':>8}")
+    print("\nvs backstop: the backstop's time / this time.  days lifted: days the lifted side answered in\n"
+          "the race.  answers: every distance compared with the offline algorithm.")
+
+
 def _print_submodular(res: dict[str, Any]) -> None:
     print(f"\n{res['dataset']}: {res['items']:,} items, window of {res['window_items']:,} items -> "
           f"{res['updates']:,} updates; k = {res['k']}, eps = {res['eps']}")
@@ -362,14 +468,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     d = sub.add_parser("demo", help="prediction quality vs running time on bundled real data")
     d.add_argument("--dataset", choices=sorted(_DATASETS), default="college-msg")
     d.add_argument("--window", type=int, default=None,
-                   help="sliding window: seconds for connectivity (default one day), items for submodular (default 2000)")
-    d.add_argument("--problem", choices=["connectivity", "submodular"], default="connectivity")
+                   help="sliding window: seconds for connectivity (default one day) and apsp (default 90 days), "
+                        "items for submodular (default 2000)")
+    d.add_argument("--problem", choices=["connectivity", "apsp", "submodular"], default="connectivity")
+    d.add_argument("--users", type=int, default=400, help="apsp: number of most active users kept")
     d.add_argument("--k", type=int, default=10, help="submodular: solution size")
     d.add_argument("--items", type=int, default=8_000, help="submodular: number of items streamed")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH ('-' for stdout)")
     d.add_argument("--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
+    if args.problem == "apsp":
+        res = run_apsp_demo(args.window or 90 * 86_400, users=args.users, seed=args.seed, progress=not args.quiet)
+        if args.json == "-":
+            json.dump(res, sys.stdout, indent=2)
+            print()
+        else:
+            _print_apsp(res)
+            if args.json:
+                with open(args.json, "w", encoding="utf-8") as fh:
+                    json.dump(res, fh, indent=2)
+        return 0 if all(r["answers_equal_offline"] for r in res["rows"]) else 1
     if args.problem == "submodular":
         res = run_submodular_demo(args.window or 2_000, args.k, n_items=args.items, seed=args.seed,
                                   progress=not args.quiet)

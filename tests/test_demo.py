@@ -45,3 +45,15 @@ def test_submodular_demo(tmp_path: Path) -> None:
     assert exact["oracle_calls_per_update"] < rows["backstop alone (leveled)"]["oracle_calls_per_update"]
     for r in res["rows"]:
         assert r["half_approx_held"] and r["value_vs_greedy_min"] >= 0.4, r["predictions"]
+
+
+def test_apsp_demo(tmp_path: Path) -> None:
+    out = tmp_path / "apsp.json"
+    code = main(["demo", "--quiet", "--problem", "apsp", "--users", "60", "--json", str(out)])
+    assert code == 0
+    res = json.loads(out.read_text())
+    assert res["problem"] == "apsp" and res["users"] == 60 and res["updates"] > 1000
+    for r in res["rows"]:
+        assert r["answers_equal_offline"], r["predictions"]
+    oracle = res["rows"][0]
+    assert oracle["l1_per_update"] == 0.0 and oracle["retriggers"] == 0
