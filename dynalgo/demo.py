@@ -325,6 +325,7 @@ def run_apsp_demo(
     deg = np.bincount(np.concatenate([data.src, data.dst]), minlength=data.n)
     active = np.argsort(deg, kind="stable")[::-1][:users]
     keep = np.isin(data.src, active) & np.isin(data.dst, active)
+    assert data.weight is not None, "Bitcoin Alpha carries ratings"
     sub = TemporalEdges.from_arrays(data.src[keep], data.dst[keep], data.time[keep], 11.0 - data.weight[keep])
     sw = sliding_window(sub, window, directed=True)
     batch, n, T = sw.batch, sub.n, len(sw.batch)
