@@ -528,7 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(res, indent=2, default=float) + "\n", encoding="utf-8")
-        Path(args.json).with_suffix(".md").write_text(render(res), encoding="utf-8")
+        p = Path(args.json)
+        stem = p.stem if p.stem.endswith("-latest") else p.stem + "-latest"
+        p.with_name(stem + ".md").write_text(render(res), encoding="utf-8")
     return 0
 
 
