@@ -74,17 +74,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # ---------------------------------------------------------------------------------------------
 # data
 def coverage_collegemsg() -> dynalgo.Coverage:
-    e = dynalgo.college_msg()
-    day = (e.time - e.time[0]) // 86400
-    key = e.src * 1000 + day
-    order = np.argsort(key, kind="stable")
-    ks, dst = key[order], e.dst[order]
-    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    first_time = e.time[order][starts]
-    rows = [np.unique(dst[a:b]) for a, b in zip(starts, np.r_[starts[1:], ks.shape[0]])]
-    # items in order of their first message (ties: by key)
-    item_order = np.lexsort((ks[starts], first_time))
-    return dynalgo.Coverage([rows[i] for i in item_order], universe=e.n)
+    """CollegeMsg activities (item = one user's messages on one calendar day, covering the
+    users messaged), in order of first message: the objective of the submodular demo."""
+    from dynalgo.demo import _activities
+
+    f: dynalgo.Coverage = _activities()
+    return f
 
 
 def blobs_facility(n: int, seed: int = 0, knn: int = 10, dim: int = 16, centres: int = 20) -> dynalgo.FacilityLocation:

@@ -379,8 +379,6 @@ def run_apsp_demo(
             "answers_equal_offline": bool(np.array_equal(got, reference)),
         })
     # the backstop alone: the fully dynamic algorithm with no predictions at all
-    from structures import apsp_dynamic as _dyn  # noqa: F401  (kernels loaded with DynamicAPSP)
-
     t0 = time.perf_counter()
     b = DynamicAPSP(n, None, seed=seed, backstop="dynamic", backstop_share=1e9)
     got = b.run(batch, queries)
@@ -479,37 +477,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     d.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH ('-' for stdout)")
     d.add_argument("--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
+    progress = not args.quiet
     if args.problem == "apsp":
-        res = run_apsp_demo(args.window or 90 * 86_400, users=args.users, seed=args.seed, progress=not args.quiet)
-        if args.json == "-":
-            json.dump(res, sys.stdout, indent=2)
-            print()
-        else:
-            _print_apsp(res)
-            if args.json:
-                with open(args.json, "w", encoding="utf-8") as fh:
-                    json.dump(res, fh, indent=2)
-        return 0 if all(r["answers_equal_offline"] for r in res["rows"]) else 1
-    if args.problem == "submodular":
-        res = run_submodular_demo(args.window or 2_000, args.k, n_items=args.items, seed=args.seed,
-                                  progress=not args.quiet)
-        if args.json == "-":
-            json.dump(res, sys.stdout, indent=2)
-            print()
-        else:
-            _print_submodular(res)
-            if args.json:
-                with open(args.json, "w", encoding="utf-8") as fh:
-                    json.dump(res, fh, indent=2)
-        return 0 if all(r["half_approx_held"] for r in res["rows"]) else 1
-    res = run_demo(args.dataset, args.window or 86_400, seed=args.seed, progress=not args.quiet)
+        res = run_apsp_demo(args.window or 90 * 86_400, users=args.users, seed=args.seed, progress=progress)
+        ok = all(r["answers_equal_offline"] for r in res["rows"])
+        printer = _print_apsp
+    elif args.problem == "submodular":
+        res = run_submodular_demo(args.window or 2_000, args.k, n_items=args.items, seed=args.seed, progress=progress)
+        ok = all(r["half_approx_held"] for r in res["rows"])
+        printer = _print_submodular
+    else:
+        res = run_demo(args.dataset, args.window or 86_400, seed=args.seed, progress=progress)
+        ok = all(r["answers_equal_offline"] for r in res["rows"]) and res["hdt_answers_equal_offline"]
+        printer = _print_table
     if args.json == "-":
         json.dump(res, sys.stdout, indent=2)
         print()
     else:
-        _print_table(res)
+        printer(res)
         if args.json:
             with open(args.json, "w", encoding="utf-8") as fh:
                 json.dump(res, fh, indent=2)
-    ok = all(r["answers_equal_offline"] for r in res["rows"]) and res["hdt_answers_equal_offline"]
     return 0 if ok else 1
