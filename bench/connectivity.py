@@ -325,6 +325,9 @@ def run_lifted(
     equal = True
     for r in range(reps):
         preds = make_preds() if make_preds is not None else None
+        # drop the previous repetition's structure first, as a program building one
+        # structure would: otherwise every construction faults in ~250 MB of fresh pages
+        g = gg = None
         g, tc, cc = _timed(lambda: DynamicConnectivity(n, preds, backstop=None))
         gg = g
         if pdel is None:
