@@ -8,7 +8,7 @@ and grows the lifted side's arrays between kernel calls.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +20,9 @@ from structures import race_dsu_hdt as _r
 from ._engine import LiftingEngine, RaceStats, _grow_rows
 
 __all__ = ["RaceStats", "Race"]
+
+
+_R = TypeVar("_R", bound="Race")
 
 
 class Race:
@@ -105,12 +108,15 @@ class Race:
     def backstop_caught_up(self) -> bool:
         return int(self.rmeta[_r.R_DAY_B]) == self.day
 
+    #: the compiled resumable lifted step of this race's base (a subclass binds its own)
+    _lifted_step = staticmethod(_r.lifted_step)
+
     def catch_up(self) -> tuple[int, int]:
         """Drive both sides to today without a budget (outside the race); return their work."""
         e = self.engine
         wl = 0
         while True:
-            used, st = _r.lifted_step(
+            used, st = self._lifted_step(
                 e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate,
                 self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
                 self.log_day0, self.day, 1 << 62,
@@ -122,18 +128,22 @@ class Race:
                 e._grow_horizon()
             elif st == 3:
                 e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
-        ett, g = _hdt.args(self.hdt)
-        wb = int(_r.hdt_catch_up(ett, g, self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.log_day0,
-                                 int(self.rmeta[_r.R_DAY_B]), self.day))
+        wb = self._backstop_catch_up()
         self.rmeta[_r.R_DAY_B] = self.day
         return wl, wb
 
-    def clone(self) -> "Race":
-        """A deep copy (the engine's kernels are shared, not copied)."""
+    def _backstop_catch_up(self) -> int:
+        """Apply to the backstop the days it has not applied yet; return its work."""
+        ett, g = _hdt.args(self.hdt)
+        return int(_r.hdt_catch_up(ett, g, self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.log_day0,
+                                   int(self.rmeta[_r.R_DAY_B]), self.day))
+
+    def clone(self: _R) -> _R:
+        """A deep copy of the same class (the engine's kernels are shared, not copied)."""
         e = self.engine
         e2 = object.__new__(LiftingEngine)
         e2.__dict__.update({k: (v if k == "base" else copy.deepcopy(v)) for k, v in e.__dict__.items()})
-        r2 = object.__new__(Race)
+        r2 = object.__new__(type(self))
         r2.__dict__.update({k: (e2 if k == "engine" else copy.deepcopy(v)) for k, v in self.__dict__.items()})
         return r2
 

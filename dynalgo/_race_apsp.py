@@ -6,7 +6,6 @@ trimming, the counters and cloning are those of :class:`dynalgo._race.Race`.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
@@ -63,37 +62,12 @@ class APSPRace(Race):
             else:
                 e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
 
-    def catch_up(self) -> tuple[int, int]:
-        """Drive both sides to today without a budget (outside the race); return their work."""
-        e = self.engine
-        wl = 0
-        while True:
-            used, st = _r.lifted_step(
-                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate,
-                self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
-                self.log_day0, self.day, 1 << 62,
-            )
-            wl += int(used)
-            if st == 0:
-                break
-            if st == 2:
-                e._grow_horizon()
-            elif st == 3:
-                e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
-        wb = self.backstop_catch_up(self.backstop)
-        self.rmeta[_r.R_DAY_B] = self.day
-        return wl, wb
+    _lifted_step = staticmethod(_r.lifted_step)
+
+    def _backstop_catch_up(self) -> int:
+        return self.backstop_catch_up(self.backstop)
 
     def backstop_catch_up(self, state: _dyn.DynamicState) -> int:
         """Apply to ``state`` (the backstop or a copy of it) the days the backstop has not applied."""
         return int(_r.backstop_catch_up(state, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.log_day0,
                                         int(self.rmeta[_r.R_DAY_B]), self.day))
-
-    def clone(self) -> "APSPRace":
-        """A deep copy (the engine's kernels are shared, not copied)."""
-        e = self.engine
-        e2 = object.__new__(LiftingEngine)
-        e2.__dict__.update({k: (v if k == "base" else copy.deepcopy(v)) for k, v in e.__dict__.items()})
-        r2 = object.__new__(APSPRace)
-        r2.__dict__.update({k: (e2 if k == "engine" else copy.deepcopy(v)) for k, v in self.__dict__.items()})
-        return r2
