@@ -29,8 +29,12 @@ class Race:
     """The lifted engine (union-find base) raced against HDT over a shared event log."""
 
     def __init__(self, engine: LiftingEngine, n: int, *, share: float, quantum: int, seed: int) -> None:
-        self.engine = engine
         self.hdt = _hdt.make(n, 16, int(seed) & ((1 << 62) - 1))
+        self._init_race(engine, share, quantum)
+
+    def _init_race(self, engine: LiftingEngine, share: float, quantum: int) -> None:
+        """The race counters, clocks and the empty event log (shared by every race driver)."""
+        self.engine = engine
         self.rmeta = np.zeros(_r.R_SIZE, dtype=np.int64)
         self.rmeta[_r.R_QUANTUM] = int(quantum)
         self.rf = np.zeros(_r.F_SIZE, dtype=np.float64)

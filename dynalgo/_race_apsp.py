@@ -25,20 +25,8 @@ class APSPRace(Race):
     """The lifted engine (dense APSP base) raced against :mod:`structures.apsp_dynamic`."""
 
     def __init__(self, engine: LiftingEngine, n: int, *, undirected: bool, share: float, quantum: int) -> None:
-        self.engine = engine
         self.backstop = _dyn.make(n, undirected)
-        self.rmeta = np.zeros(_r.R_SIZE, dtype=np.int64)
-        self.rmeta[_r.R_QUANTUM] = int(quantum)
-        self.rf = np.zeros(_r.F_SIZE, dtype=np.float64)
-        self.rf[_r.F_SHARE] = float(share)
-        self.log_day0 = 0
-        self.n_log = 0
-        self.ev_elem = np.zeros(16, dtype=np.int64)
-        self.ev_op = np.zeros(16, dtype=np.int64)
-        self.ev_u = np.zeros(16, dtype=np.int64)
-        self.ev_v = np.zeros(16, dtype=np.int64)
-        self.ev_w = np.zeros(16, dtype=np.float64)
-        self.ev_pdel = np.zeros(16, dtype=np.int64)
+        self._init_race(engine, share, quantum)
 
     def reserve(self, n_elements: int) -> None:
         self.engine.reserve(n_elements)

@@ -24,7 +24,8 @@ from typing import Any, Callable
 
 import numba
 
-# numba's compiler flag for "no NRT" (not in its type stubs, hence the dict)
+# numba's compiler option that turns reference counting off; numba's published type
+# annotations do not list it, so it is passed as keyword arguments from a dict
 _NO_NRT: dict[str, Any] = {"_nrt": False}
 
 
