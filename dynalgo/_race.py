@@ -91,18 +91,24 @@ class Race:
         qpos = 0
         e = self.engine
         while True:
-            ett, g = _hdt.args(self.hdt)
-            qpos, st = _r.race(
-                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, ett, g,
-                self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
-                self.log_day0, self.n_log, queries, qpos, out, day0, self.rmeta, self.rf,
-            )
+            qpos, st = self._race_kernel(queries, qpos, out, day0)
             if st == 0:
                 return
             if st == 2:
                 e._grow_horizon()
             else:
                 e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
+
+    def _race_kernel(self, queries: NDArray[np.int64], qpos: int, out: NDArray[Any], day0: int) -> tuple[int, int]:
+        """One call of the compiled race (a subclass binds its own backstop)."""
+        e = self.engine
+        ett, g = _hdt.args(self.hdt)
+        qp, st = _r.race(
+            e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, ett, g,
+            self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
+            self.log_day0, self.n_log, queries, qpos, out, day0, self.rmeta, self.rf,
+        )
+        return int(qp), int(st)
 
     # ---------------------------------------------------------------------------------------
     def lifted_caught_up(self) -> bool:

@@ -12,10 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from structures import apsp_dynamic as _dyn
-from structures import engine as _k
 from structures import race_apsp as _r
 
-from ._engine import LiftingEngine, _grow_rows
+from ._engine import LiftingEngine
 from ._race import Race
 
 __all__ = ["APSPRace"]
@@ -31,24 +30,14 @@ class APSPRace(Race):
     def reserve(self, n_elements: int) -> None:
         self.engine.reserve(n_elements)
 
-    def run(self, ev: tuple[NDArray[Any], ...], queries: NDArray[np.int64], out: NDArray[Any]) -> None:
-        """Race a validated batch (``ev`` = elem, op, u, v, w, pdel), answering ``queries``."""
-        day0 = self.day
-        self._append(ev)
-        qpos = 0
+    def _race_kernel(self, queries: NDArray[np.int64], qpos: int, out: NDArray[Any], day0: int) -> tuple[int, int]:
         e = self.engine
-        while True:
-            qpos, st = _r.race(
-                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, self.backstop,
-                self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
-                self.log_day0, self.n_log, queries, qpos, out, day0, self.rmeta, self.rf,
-            )
-            if st == 0:
-                return
-            if st == 2:
-                e._grow_horizon()
-            else:
-                e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
+        qp, st = _r.race(
+            e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, self.backstop,
+            self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.ev_w, self.ev_pdel,
+            self.log_day0, self.n_log, queries, qpos, out, day0, self.rmeta, self.rf,
+        )
+        return int(qp), int(st)
 
     _lifted_step = staticmethod(_r.lifted_step)
 
