@@ -190,7 +190,7 @@ class DynamicAPSP:
         """Room in the undo log for any path of the partition tree the next ``days_ahead`` days may use."""
         h = int(self._engine.meta[_k.M_H])
         last = self._engine.day + days_ahead + (0 if self._race is None else self._race.day - self._engine.day)
-        while h < last + 1:
+        while h < last:  # the engine doubles its horizon on the first day past it (day H + 1)
             h *= 2
         cap = _dense.log_capacity(self._n, _depth_bound(h))
         st = self._dense_state()
