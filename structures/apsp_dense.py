@@ -159,7 +159,7 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     dv = d[v]
     # row u: the improved columns, the candidates of every other row
     du = d[u]
-    ny = 0
+    ny = np.int64(0)
     for y in range(n):
         buf[ny] = y
         ny += np.int64(w + dv[y] < du[y])
@@ -186,7 +186,7 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     vu = np.uint64(v)
     # the rows that can change (a column scan, collected without branches), as children
     # lists of the in-tree of u
-    nr = 0
+    nr = np.int64(0)
     xb = np.uint64(0)
     for x in range(n):
         rows[nr] = x
