@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "bipartite": ("bench.bipartite", [], ["--small", "--reps", "1"]),
     "contingency": ("bench.contingency", [], ["--synthetic", "--pairs", "500", "--reps", "1"]),
     "apsp": ("bench.apsp", [], ["--small", "--repeat", "1"]),
+    "sliding-window": ("bench.sliding_window", [], ["--repeat", "1"]),
     "degradation": ("bench.degradation", [], ["--quick"]),
     "submodular": ("bench.submodular", [], ["--small"]),
 }
