@@ -70,6 +70,34 @@ def test_dense_undo_restores_bit_for_bit(n: int, m: int, seed: int, negative: bo
     assert int(state.meta[dense.LOG_SIZE]) == 0
 
 
+@pytest.mark.parametrize("negative", [False, True])
+@pytest.mark.parametrize("n", [dense.BRANCHLESS_MAX_N, dense.BRANCHLESS_MAX_N + 1])
+def test_dense_both_relaxation_loops(n: int, negative: bool) -> None:
+    """The branch-free (small n) and the branching (large n) relaxation give scipy's distances
+    and undo bit for bit."""
+    rng = np.random.default_rng(n)
+    arcs = list(random_arcs(rng, n, 3 * n, negative).items())
+    depth = 3
+    state = dense.make(n, dense.log_capacity(n, depth))
+    pay_i = np.array([a for a, _ in arcs], dtype=np.int32).reshape(-1, 2)
+    pay_f = np.array([w for _, w in arcs], dtype=np.float64)
+    bounds = [0, n, 2 * n, len(arcs)]
+    saved = []
+    for level in range(depth):
+        saved.append((dense.mark(state), [a.copy() for a in state[:3]]))
+        for i in range(bounds[level], bounds[level + 1]):
+            dense.insert(state, pay_i, pay_f, i)
+        dense.check(state)
+        want = scipy_apsp(n, dict(arcs[: bounds[level + 1]]))
+        assert np.array_equal(np.isinf(state.d), np.isinf(want))
+        assert np.allclose(np.where(np.isinf(want), 0, state.d), np.where(np.isinf(want), 0, want))
+    for m_, arrays in reversed(saved):
+        dense.undo_to(state, m_)
+        for a, b in zip(state[:3], arrays):
+            assert np.array_equal(a, b)
+    assert int(state.meta[dense.LOG_SIZE]) == 0
+
+
 @given(n=st.integers(2, 30), seed=st.integers(0, 2**32 - 1), negative=st.booleans())
 def test_backstop_against_scipy(n: int, seed: int, negative: bool) -> None:
     """Random inserts and deletes on the fully dynamic structure; distances equal scipy's."""
