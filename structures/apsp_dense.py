@@ -80,7 +80,7 @@ _LOW = (1 << 32) - 1
 #: largest ``n`` for which :func:`insert_arc` relaxes cells without branches.  The
 #: branch-free loop rewrites every cell it tries: a gain while the arrays it touches
 #: (16 n^2 bytes: d, succ, stamp) stay in a core's cache, a loss beyond (measured on
-#: the benchmark's random graphs: 8-11% faster at n = 200 and 300, 8-10% slower at
+#: the benchmark's random graphs: 8-11% faster at n = 200 and 300, 8-13% slower at
 #: n = 500, 700 and 1,000)
 BRANCHLESS_MAX_N = 384
 
