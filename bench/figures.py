@@ -24,14 +24,14 @@ def windows(T: int, seed: int) -> list[tuple[int, int, int]]:
     right = np.full(T + 1, -1, dtype=np.int64)
     root = pt.build(T, seed, 0, pt.DYADIC, left, right, np.zeros(T + 1, dtype=np.int64))
     out: list[tuple[int, int, int]] = []
-    todo = [(root, 1, T, 0)]
-    while todo:
-        d, a, b, depth = todo.pop()
+    pending = [(root, 1, T, 0)]
+    while pending:
+        d, a, b, depth = pending.pop()
         out.append((depth, a, b))
         if a == b:
             continue
-        todo.append((int(left[d]) if left[d] >= 0 else d, a, d, depth + 1))
-        todo.append((int(right[d]) if right[d] >= 0 else d + 1, d + 1, b, depth + 1))
+        pending.append((int(left[d]) if left[d] >= 0 else d, a, d, depth + 1))
+        pending.append((int(right[d]) if right[d] >= 0 else d + 1, d + 1, b, depth + 1))
     return out
 
 
