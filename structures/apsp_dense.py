@@ -225,10 +225,10 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
             cb = np.uint64(c) * nu
             a = d1[cb + uu] + w
             start = top
-            # branch-free: whether a cell improves is a coin flip to the branch predictor, so
-            # every cell writes its (possibly unchanged) values and a log entry past the end
-            # of the log, and the counters advance only when the cell changed
             if branchless:
+                # whether a cell improves is a coin flip to the branch predictor, so every
+                # cell writes its (possibly unchanged) values and a log entry past the end
+                # of the log, and the counters advance only when the cell changed
                 for j in range(np.uint64(off), np.uint64(off + cnt)):
                     y = buf[j]
                     t = cb + np.uint64(y)
@@ -246,6 +246,7 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
                     buf[top] = y
                     top += np.int64(chg)
             else:
+                # larger n: the stores above would cost more than the mispredictions
                 for j in range(np.uint64(off), np.uint64(off + cnt)):
                     y = buf[j]
                     t = cb + np.uint64(y)
