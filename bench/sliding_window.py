@@ -59,15 +59,14 @@ about 20 seconds on a 2-core machine (numba cache warm).
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
-import os
-import platform
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+
+from bench.connectivity import _loadavg, machine_info
 
 WINDOWS = (86_400, 604_800)
 SHARES = (1.0, 0.25, 0.1)
@@ -77,36 +76,6 @@ SEED = 0
 
 def _label(w: int) -> str:
     return {86_400: "1 day", 604_800: "1 week"}.get(w, f"{w:,} s")
-
-
-def machine_info() -> dict[str, Any]:
-    import numba
-
-    cpu = None
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), None)
-    except OSError:
-        pass
-    try:
-        usable: int | None = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "platform": platform.platform(), "machine": platform.machine(),
-        "processor": cpu or platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(), "cpus_usable": usable,
-        "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
-        "loadavg_start": _loadavg(),
-    }
-
-
-def _loadavg() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------
