@@ -35,7 +35,7 @@ from ._jit import kernel
 from .race_dsu_hdt import (  # noqa: F401  (the same race layout as connectivity)
     F_CLOCK_B, F_CLOCK_L, F_SHARE, F_SIZE, R_BACKLOG_B, R_BACKLOG_B_MAX, R_BACKLOG_L, R_BACKLOG_L_MAX, R_DAY,
     R_DAY_B, R_QUANTUM, R_SETTLED, R_SIZE, R_STEPS_L, R_WINNER, R_WON_B, R_WON_L, R_WORK_B, R_WORK_L,
-    WINNER_BACKSTOP, WINNER_LIFTED,
+    WINNER_BACKSTOP, WINNER_LIFTED, settle_day,
 )
 
 __all__ = [
@@ -123,21 +123,7 @@ def race(  # type: ignore[no-untyped-def]
                     rmeta[R_DAY_B] = d
                     rf[F_CLOCK_B] += B_FACTOR * w / share
                     rmeta[R_WORK_B] += w
-            rmeta[R_SETTLED] = t
-            rmeta[R_WINNER] = winner
-            if winner == WINNER_LIFTED:
-                rmeta[R_WON_L] += 1
-            else:
-                rmeta[R_WON_B] += 1
-            bl = t - meta[engine.M_DAY] + (0 if engine.path_done(stack, meta) else 1)
-            bb = t - rmeta[R_DAY_B]
-            rmeta[R_BACKLOG_L] = bl
-            rmeta[R_BACKLOG_B] = bb
-            rmeta[R_BACKLOG_L_MAX] = max(rmeta[R_BACKLOG_L_MAX], bl)
-            rmeta[R_BACKLOG_B_MAX] = max(rmeta[R_BACKLOG_B_MAX], bb)
-            end = rf[F_CLOCK_L] if winner == WINNER_LIFTED else rf[F_CLOCK_B]
-            rf[F_CLOCK_L] = max(rf[F_CLOCK_L] - end, 0.0)
-            rf[F_CLOCK_B] = max(rf[F_CLOCK_B] - end, 0.0)
+            settle_day(rmeta, rf, stack, meta, t, winner)
         winner = rmeta[R_WINNER]
         while qpos < nq and day0 + queries[qpos, 0] <= t:
             if winner == WINNER_LIFTED:

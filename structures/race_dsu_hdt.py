@@ -48,7 +48,7 @@ import numpy as np
 from . import dsu
 from . import engine
 from . import hdt
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 
 # entries of ``rmeta`` (int64)
 R_DAY = 0  # days issued to both buffers (absolute)
@@ -78,6 +78,27 @@ WALKS = 8
 
 WINNER_LIFTED = 0
 WINNER_BACKSTOP = 1
+
+
+@inline_kernel
+def settle_day(rmeta, rf, stack, meta, t, winner):  # type: ignore[no-untyped-def]
+    """Record ``winner`` as the answer of day ``t``: counters, backlogs, and the clocks of the
+    next day (the day ends at the winner's clock: carry the loser's overshoot, drop its deficit)."""
+    rmeta[R_SETTLED] = t
+    rmeta[R_WINNER] = winner
+    if winner == WINNER_LIFTED:
+        rmeta[R_WON_L] += 1
+    else:
+        rmeta[R_WON_B] += 1
+    bl = t - meta[engine.M_DAY] + (0 if engine.path_done(stack, meta) else 1)
+    bb = t - rmeta[R_DAY_B]
+    rmeta[R_BACKLOG_L] = bl
+    rmeta[R_BACKLOG_B] = bb
+    rmeta[R_BACKLOG_L_MAX] = max(rmeta[R_BACKLOG_L_MAX], bl)
+    rmeta[R_BACKLOG_B_MAX] = max(rmeta[R_BACKLOG_B_MAX], bb)
+    end = rf[F_CLOCK_L] if winner == WINNER_LIFTED else rf[F_CLOCK_B]
+    rf[F_CLOCK_L] = max(rf[F_CLOCK_L] - end, 0.0)
+    rf[F_CLOCK_B] = max(rf[F_CLOCK_B] - end, 0.0)
 
 
 @kernel
@@ -184,22 +205,7 @@ def race(  # type: ignore[no-untyped-def]
                     rmeta[R_DAY_B] = d
                     rf[F_CLOCK_B] += w / share
                     rmeta[R_WORK_B] += w
-            rmeta[R_SETTLED] = t
-            rmeta[R_WINNER] = winner
-            if winner == WINNER_LIFTED:
-                rmeta[R_WON_L] += 1
-            else:
-                rmeta[R_WON_B] += 1
-            bl = t - meta[engine.M_DAY] + (0 if engine.path_done(stack, meta) else 1)
-            bb = t - rmeta[R_DAY_B]
-            rmeta[R_BACKLOG_L] = bl
-            rmeta[R_BACKLOG_B] = bb
-            rmeta[R_BACKLOG_L_MAX] = max(rmeta[R_BACKLOG_L_MAX], bl)
-            rmeta[R_BACKLOG_B_MAX] = max(rmeta[R_BACKLOG_B_MAX], bb)
-            # the day ends at the winner's clock: carry the loser's overshoot, drop its deficit
-            end = rf[F_CLOCK_L] if winner == WINNER_LIFTED else rf[F_CLOCK_B]
-            rf[F_CLOCK_L] = max(rf[F_CLOCK_L] - end, 0.0)
-            rf[F_CLOCK_B] = max(rf[F_CLOCK_B] - end, 0.0)
+            settle_day(rmeta, rf, stack, meta, t, winner)
         winner = rmeta[R_WINNER]
         while qpos < nq and day0 + queries[qpos, 0] <= t:
             if winner == WINNER_LIFTED:
