@@ -21,9 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._jit import inline_kernel
+# the state has the layout of structures.dsu (parent, log, meta), so walking to a root and
+# reading the log size are the same kernels
+from .dsu import COMPONENTS, LOG_SIZE, find, mark
 
-LOG_SIZE = 0
-COMPONENTS = 1
+__all__ = [
+    "COMPONENTS", "LOG_SIZE", "SizeDSUState", "check", "component_size", "find", "insert", "make", "mark",
+    "query_size", "sizes", "undo_to", "union",
+]
 
 
 class SizeDSUState(NamedTuple):
@@ -37,14 +42,6 @@ def make(n: int) -> SizeDSUState:
     meta = np.zeros(2, dtype=np.int64)
     meta[COMPONENTS] = n
     return SizeDSUState(np.full(n, -1, dtype=np.int32), np.zeros(max(n, 1), dtype=np.int64), meta)
-
-
-@inline_kernel
-def find(state, x):  # type: ignore[no-untyped-def]
-    parent = state[0]
-    while parent[x] >= 0:
-        x = parent[x]
-    return x
 
 
 @inline_kernel
@@ -80,11 +77,6 @@ def union(state, a, b):  # type: ignore[no-untyped-def]
 def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
     """Engine interface: insert element ``i`` (the edge stored in ``pay_i[i]``)."""
     return union(state, pay_i[i, 0], pay_i[i, 1])
-
-
-@inline_kernel
-def mark(state):  # type: ignore[no-untyped-def]
-    return state[2][LOG_SIZE]
 
 
 @inline_kernel
