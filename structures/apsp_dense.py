@@ -361,6 +361,22 @@ def path(succ, d, x, y, out):  # type: ignore[no-untyped-def]
     return k + 1
 
 
+def close_values(a: NDArray[np.float64], b: NDArray[np.float64], rtol: float) -> NDArray[np.bool_]:
+    """Elementwise equality up to ``rtol`` (relative, at least absolute ``rtol``); two infinities are equal."""
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(a - b) <= rtol * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    return (np.isinf(a) & np.isinf(b)) | ok
+
+
+def check_triangle(d: NDArray[np.float64], W: NDArray[np.float64], rtol: float) -> None:
+    """Assert ``d[x, b] <= d[x, a] + W[a, b]`` (up to ``rtol``) for every present arc and every ``x``."""
+    us, vs = np.nonzero(np.isfinite(W))
+    for a, b in zip(us.tolist(), vs.tolist()):
+        via = d[:, a] + W[a, b]
+        bad = d[:, b] > via + rtol * np.maximum(1.0, np.abs(via))
+        assert not np.any(bad), f"triangle inequality fails on arc ({a}, {b})"
+
+
 def check(state: DenseState, rtol: float = 1e-9) -> None:
     """Assert every invariant: zero diagonal, the triangle inequality over present arcs,
     every finite distance realized by its successor path, a consistent undo log.
@@ -381,16 +397,9 @@ def check(state: DenseState, rtol: float = 1e-9) -> None:
         assert np.array_equal(W, W.T), "undirected structure with an asymmetric arc"
 
     def close(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
-        both_inf = np.isinf(a) & np.isinf(b)
-        with np.errstate(invalid="ignore"):
-            ok = np.abs(a - b) <= rtol * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-        return both_inf | ok
+        return close_values(a, b, rtol)
 
-    us, vs = np.nonzero(np.isfinite(W))
-    for a, b in zip(us.tolist(), vs.tolist()):
-        via = d[:, a] + W[a, b]
-        bad = d[:, b] > via + rtol * np.maximum(1.0, np.abs(via))
-        assert not np.any(bad), f"triangle inequality fails on arc ({a}, {b})"
+    check_triangle(d, W, rtol)
     off = ~np.eye(n, dtype=bool)
     fin = np.isfinite(d) & off
     assert np.all(succ[~fin] == -1), "successor of an unreachable pair or of a diagonal cell"
