@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._jit import kernel
+from .apsp_dense import check_triangle, close_values
 
 STAMP = 0
 UNDIRECTED = 1
@@ -154,7 +155,6 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
 def _repair(state, x, v):  # type: ignore[no-untyped-def]
     """Ramalingam-Reps repair of row ``x`` after the tree arc into ``v`` was removed."""
     d, pred, W, adj, deg, key, iscr, mark, meta = state
-    n = d.shape[0]
     logn = meta[LOGN]
     st = meta[STAMP] + 2
     meta[STAMP] = st
@@ -410,14 +410,9 @@ def check(state: DynamicState, rtol: float = 1e-9) -> None:
     assert not np.any(np.isnan(d)) and np.all(np.diag(d) == 0.0), "bad diagonal (or a negative cycle)"
 
     def close(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
-        with np.errstate(invalid="ignore"):
-            ok = np.abs(a - b) <= rtol * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-        return (np.isinf(a) & np.isinf(b)) | ok
+        return close_values(a, b, rtol)
 
-    us, vs = np.nonzero(fin_w)
-    for a, b in zip(us.tolist(), vs.tolist()):
-        via = d[:, a] + W[a, b]
-        assert not np.any(d[:, b] > via + rtol * np.maximum(1.0, np.abs(via))), f"triangle inequality fails on ({a}, {b})"
+    check_triangle(d, W, rtol)
     off = ~np.eye(n, dtype=bool)
     fin = np.isfinite(d) & off
     assert np.all(pred[~fin] == -1), "predecessor of an unreachable pair or of a diagonal cell"

@@ -48,8 +48,6 @@ State arrays
 
 from __future__ import annotations
 
-import numpy as np
-
 from ._jit import inline_kernel, kernel
 from . import partition_tree as _pt
 from .schedule import choose_day, find_left, find_right, occupy, release  # noqa: F401
@@ -271,7 +269,6 @@ def handle_event(days, spay_i, spay_f, inst, elem, meta, e, op, u, v, w, pdel): 
     """
     t = meta[M_DAY] + 1
     meta[M_DAY] = t
-    H = meta[M_H]
     if op == 1:
         i = elem[e, E_HEAD]
         if i < 0:

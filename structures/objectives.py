@@ -61,7 +61,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import alloc_kernel, inline_kernel, kernel
+from ._jit import alloc_kernel, inline_kernel
 
 COVERAGE = 0
 FACILITY = 1
