@@ -61,6 +61,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from bench.connectivity import _proc_status
+
 _OWN_CACHE: list[str] = []
 if __name__ == "__main__" and "numba" not in sys.modules and "NUMBA_CACHE_DIR" not in os.environ:
     _d = tempfile.mkdtemp(prefix="dynalgo-bench-numba-")
@@ -133,17 +135,7 @@ def workload(n: int, m: int, updates: int, seed: int = 1) -> tuple[Any, np.ndarr
 # ---------------------------------------------------------------------------------------
 # measurement helpers
 # ---------------------------------------------------------------------------------------
-def _status() -> dict[str, int]:
-    out: dict[str, int] = {}
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(("VmHWM:", "VmRSS:")):
-                    k, v = line.split(":", 1)
-                    out[k] = int(v.split()[0]) * 1024
-    except OSError:
-        pass
-    return out
+_status = _proc_status  # VmRSS / VmHWM of this process, in bytes
 
 
 def _reset_peak() -> int | None:
