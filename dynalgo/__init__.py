@@ -21,6 +21,7 @@ from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBase
 from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .offline_apsp import offline_apsp
 from .errors import (
+    CapacityError,
     DuplicateElementError,
     DynalgoError,
     InvalidInputError,
@@ -29,6 +30,7 @@ from .errors import (
     NegativeCycleError,
     PredictionError,
     QueryError,
+    TimelineError,
     VertexError,
 )
 from .updates import Delete, Insert, Op, Predictions, Update, UpdateBatch
@@ -83,4 +85,6 @@ __all__ = [
     "PredictionError",
     "QueryError",
     "NegativeCycleError",
+    "CapacityError",
+    "TimelineError",
 ]

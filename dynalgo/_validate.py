@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import InvalidInputError, PredictionError, VertexError
+from .errors import CapacityError, InvalidInputError, PredictionError, VertexError
 
 
 def vertex(x: Any, n: int, what: str = "vertex") -> int:
@@ -56,3 +56,34 @@ def day_array(x: Any, length: int, what: str) -> NDArray[np.int64]:
     if a.dtype == np.uint64:
         a = np.minimum(a, np.uint64(NEVER))
     return np.minimum(a.astype(np.int64), NEVER)
+
+
+def physical_memory() -> int:
+    """Bytes of physical memory on this machine (0 if unknown)."""
+    try:
+        import os
+
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def _human(nbytes: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if nbytes < 1024 or unit == "PiB":
+            return f"{nbytes:.1f} {unit}" if unit != "B" else f"{int(nbytes)} B"
+        nbytes /= 1024
+    return f"{nbytes:.1f} PiB"  # pragma: no cover
+
+
+def check_allocation(nbytes: float, what: str) -> None:
+    """Raise :class:`CapacityError` before allocating ``nbytes`` if the machine cannot hold them.
+
+    The limit is the physical memory of the machine; the message names what would be
+    allocated and how much it would need.
+    """
+    limit = physical_memory()
+    if limit and nbytes > limit:
+        raise CapacityError(
+            f"{what} would need {_human(nbytes)}, more than this machine's {_human(limit)} of memory"
+        )

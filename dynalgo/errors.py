@@ -19,6 +19,8 @@ __all__ = [
     "PredictionError",
     "QueryError",
     "NegativeCycleError",
+    "CapacityError",
+    "TimelineError",
 ]
 
 
@@ -62,3 +64,12 @@ class QueryError(DynalgoError, ValueError):
 
 class NegativeCycleError(DynalgoError, ValueError):
     """An update would create a cycle of negative total weight."""
+
+
+class CapacityError(DynalgoError, MemoryError):
+    """A structure would need more memory than this machine has; raised before allocating."""
+
+
+class TimelineError(DynalgoError, ValueError):
+    """A time is invalid: not an integer, going backwards, an expiry not after its insertion,
+    a query in the past, or time-keyed and update-indexed calls mixed on one object."""
