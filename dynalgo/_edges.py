@@ -12,7 +12,7 @@ from structures import sequence as _sequence
 
 from . import _validate
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, MissingElementError
+from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError
 from .updates import Op, UpdateBatch
 
 
@@ -39,7 +39,7 @@ def to_graph(n: int, edges: NDArray[np.int64]) -> "nx.Graph[int]":
 def insertions_of(graph: "nx.Graph[Any]") -> tuple[int, UpdateBatch]:
     """Vertex count and one insertion per edge of an undirected simple graph on ``0..n-1``."""
     if not isinstance(graph, nx.Graph):
-        raise InvalidInputError(f"from_networkx expects a networkx.Graph, got {type(graph).__name__}")
+        raise InvalidTypeError(f"from_networkx expects a networkx.Graph, got {type(graph).__name__}")
     if graph.is_directed() or graph.is_multigraph():
         raise InvalidInputError("from_networkx expects an undirected simple nx.Graph")
     n = graph.number_of_nodes()
@@ -48,6 +48,16 @@ def insertions_of(graph: "nx.Graph[Any]") -> tuple[int, UpdateBatch]:
                                 "relabel with networkx.convert_node_labels_to_integers")
     e = np.asarray(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
     return n, UpdateBatch.from_arrays(np.ones(len(e), dtype=np.int8), e[:, 0], e[:, 1])
+
+
+def check_ops(op: NDArray[np.int64]) -> None:
+    """Every ``op`` is Op.INSERT or Op.DELETE (a batch's columns can be written after
+    construction, so the check is repeated before the batch is applied)."""
+    bad = (op != Op.INSERT) & (op != Op.DELETE)
+    if np.any(bad):
+        k = int(np.argmax(bad))
+        raise InvalidInputError(f"update {k} (batch day {k + 1}) has op {int(op[k])}; "
+                                "it must be Op.INSERT (1) or Op.DELETE (0)")
 
 
 class PreparedBatch(NamedTuple):
@@ -71,11 +81,12 @@ def prepare_batch(
     back and nothing else has changed.
     """
     if not isinstance(batch, UpdateBatch):
-        raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+        raise InvalidTypeError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
     T = len(batch)
     u = np.ascontiguousarray(batch.u, dtype=np.int64)
     v = np.ascontiguousarray(batch.v, dtype=np.int64)
     op = np.ascontiguousarray(batch.op, dtype=np.int64)
+    check_ops(op)
     _validate.vertex_arrays(n, u, v, "update")
     if predicted_deletions is None:
         pdel = np.zeros(T, dtype=np.int64)

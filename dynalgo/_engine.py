@@ -16,7 +16,7 @@ from structures import engine as _k
 from structures import partition_tree as _pt
 from structures import schedule as _sched
 
-from .errors import InvalidInputError
+from . import _validate
 
 __all__ = ["EngineStats", "RaceStats", "BaseKernels", "LiftingEngine"]
 
@@ -178,8 +178,9 @@ class LiftingEngine:
         deterministic: bool = False,
         tree: str = "dyadic",
     ) -> None:
-        if tree not in ("dyadic", "treap"):
-            raise InvalidInputError(f"tree must be 'dyadic' or 'treap', got {tree!r}")
+        seed = _validate.seed(seed)
+        deterministic = _validate.flag(deterministic, "deterministic_schedule")
+        tree = _validate.choice(tree, "tree", ("dyadic", "treap"))
         self.base = base
         self.bstate = bstate
         self.meta = np.zeros(_k.META_SIZE, dtype=np.int64)
@@ -201,6 +202,16 @@ class LiftingEngine:
                             pred_elem, pred_op, pred_day, order,
                             np.full((self.elem.shape[0], 4), -1, dtype=np.int64))
         self.meta[_k.M_DOUBLINGS] = 0
+
+    @staticmethod
+    def upfront_bytes(n_predictions: int, max_day: int) -> int:
+        """Estimate of the bytes the engine allocates when built with ``n_predictions``
+        predicted events whose largest day is ``max_day``: per day of the initial
+        horizon, 80 bytes of day rows and payloads; per prediction, an instance row
+        (64 bytes) and element rows (48 bytes)."""
+        m = int(n_predictions)
+        horizon = max(_INITIAL_HORIZON, min(int(max_day), 2 * m + _INITIAL_HORIZON))
+        return 80 * (horizon + 2) + 112 * max(m, 16) + 8 * _k.MAX_DEPTH * 4
 
     # ---------------------------------------------------------------------------------------
     def _set_horizon(self, horizon: int) -> None:

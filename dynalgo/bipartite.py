@@ -21,7 +21,7 @@ from structures import parity_dsu as _pd
 from . import _edges, _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._registry import Registry
-from .errors import InvalidInputError, PredictionError, QueryError
+from .errors import InvalidTypeError, PredictionError, QueryError
 from .updates import Op, Predictions, UpdateBatch
 
 __all__ = ["DynamicBipartiteness"]
@@ -60,7 +60,10 @@ class DynamicBipartiteness:
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer or ``tree`` is unknown.
+        If ``n`` is not an integer in ``1..2**31-1`` or ``tree`` is unknown; a wrong
+        type (``seed=1.5``...) raises its subclass :class:`InvalidTypeError`.
+    CapacityError
+        If the arrays allocated up front (``O(n)`` bytes) would not fit in memory.
     PredictionError
         If a prediction names a vertex outside ``0..n-1``.
 
@@ -88,10 +91,17 @@ class DynamicBipartiteness:
         deterministic_schedule: bool = False,
         tree: str = "dyadic",
     ) -> None:
-        self._n = _validate.vertex_count(n)
+        self._n = _validate.vertex_count(n, _validate.MAX_DSU_N)
+        seed = _validate.seed(seed)
+        deterministic_schedule = _validate.flag(deterministic_schedule, "deterministic_schedule")
+        tree = _validate.choice(tree, "tree", ("dyadic", "treap"))
         self._reg = Registry()
         predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
+        m = len(predictions)
+        _validate.check_allocation(
+            22 * self._n + 64 * m + LiftingEngine.upfront_bytes(m, predictions.horizon),
+            f"DynamicBipartiteness(n={self._n}, {m} predictions)")
         pe = self._reg.assign(_edges.edge_keys(self._n, predictions.u, predictions.v))
         self._state = _pd.make(self._n)
         self._engine = LiftingEngine(
@@ -229,7 +239,7 @@ class DynamicBipartiteness:
             On invalid input, before any update is applied (the structure is unchanged).
         """
         if not isinstance(batch, UpdateBatch):
-            raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+            raise InvalidTypeError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
         T = len(batch)
         d = np.arange(1, T + 1, dtype=np.int64) if days is None else _query_days(days, T)
         q = np.zeros((d.shape[0], 3), dtype=np.int64)
@@ -283,12 +293,15 @@ class DynamicBipartiteness:
 
 
 def _query_days(days: ArrayLike, T: int) -> NDArray[np.int64]:
-    a = np.asarray(days)
-    if a.size == 0:
+    try:
+        shape: tuple[int, ...] | None = None if isinstance(days, (str, bytes)) else np.shape(days)
+    except (ValueError, TypeError):
+        shape = None  # ragged
+    if shape is not None and int(np.prod(shape)) == 0:
         return np.zeros(0, dtype=np.int64)
-    if a.ndim != 1 or a.dtype == np.bool_ or not np.issubdtype(a.dtype, np.integer):
-        raise QueryError(f"days must be a 1-d integer array, got dtype {a.dtype} and shape {a.shape}")
-    d = a.astype(np.int64)
+    if shape is None or len(shape) != 1:
+        raise QueryError(f"days must be a 1-d integer array, got {'shape ' + str(shape) if shape is not None else type(days).__name__}")
+    d = _validate.int_array(days, "days", QueryError)
     if np.any(np.diff(d) < 0):
         raise QueryError("days must be non-decreasing")
     if d[0] < 0 or d[-1] > T:

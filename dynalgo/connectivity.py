@@ -20,12 +20,31 @@ from . import _edges, _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._race import Race
 from ._registry import Registry
-from .errors import InvalidInputError, PredictionError
+from .errors import InvalidInputError, InvalidTypeError, PredictionError
 from .updates import Op, Predictions, UpdateBatch, as_queries
 
 __all__ = ["DynamicConnectivity"]
 
 _BASE = BaseKernels(_lifted_dsu.run_days, _lifted_dsu.reset_path)
+
+#: accepted range of ``backstop_share``: beyond it the race's work clocks could overflow
+MIN_SHARE, MAX_SHARE = 1e-6, 1e6
+#: largest ``race_quantum`` (a work budget held in an int64)
+MAX_QUANTUM = 1 << 62
+
+
+def hdt_bytes(n: int) -> int:
+    """Bytes the HDT backstop allocates up front for ``n`` vertices: ``3 L n`` Euler-tour
+    nodes of 36 bytes (plus 4 transient), ``L n`` list heads and the tree-edge slots."""
+    L = _hdt.levels(n)
+    return (3 * L * 40 + 4 * L + 8) * n
+
+
+def upfront_bytes(n: int, predictions: Predictions, backstop: bool) -> int:
+    """Estimate of the bytes a :class:`DynamicConnectivity` allocates when it is built."""
+    m = len(predictions)
+    total = 12 * n + 64 * m + LiftingEngine.upfront_bytes(m, predictions.horizon)
+    return total + (hdt_bytes(n) if backstop else 0)
 
 
 class DynamicConnectivity:
@@ -74,7 +93,14 @@ class DynamicConnectivity:
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer or ``tree`` is unknown.
+        If ``n`` is not an integer in ``1..2**31-1`` (at most ``2**24`` with the HDT
+        backstop), ``tree`` or ``backstop`` is unknown, ``backstop_share`` is not a
+        number in ``[1e-6, 1e6]`` or ``race_quantum`` not an integer in ``1..2**62``.
+        A wrong type (``seed=1.5``, ``deterministic_schedule="yes"``...) raises its
+        subclass :class:`InvalidTypeError`, which is also a ``TypeError``.
+    CapacityError
+        If the arrays allocated up front (``O(n log n)`` bytes with the backstop,
+        ``O(n)`` without) would not fit in this machine's memory.
     PredictionError
         If a prediction names a vertex outside ``0..n-1``.
 
@@ -127,21 +153,23 @@ class DynamicConnectivity:
         deterministic_schedule: bool = False,
         tree: str = "dyadic",
     ) -> None:
-        self._n = _validate.vertex_count(n)
-        if backstop not in ("hdt", None):
-            raise InvalidInputError(f"backstop must be 'hdt' or None, got {backstop!r}")
+        self._n = _validate.vertex_count(n, _validate.MAX_DSU_N)
+        backstop = _validate.choice(backstop, "backstop", ("hdt", None))
         if backstop is not None and self._n > _hdt.MAX_N:
             raise InvalidInputError(f"the HDT backstop takes at most {_hdt.MAX_N} vertices; pass backstop=None")
-        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
-        if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
-            raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
+        share = _validate.real(backstop_share, "backstop_share", MIN_SHARE, MAX_SHARE)
         if race_quantum is None:
             race_quantum = 1 + _race_kernels.WALKS * _hdt.levels(self._n)
-        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
-            raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
+        race_quantum = _validate.integer(race_quantum, "race_quantum", 1, MAX_QUANTUM)
+        seed = _validate.seed(seed)
+        deterministic_schedule = _validate.flag(deterministic_schedule, "deterministic_schedule")
+        tree = _validate.choice(tree, "tree", ("dyadic", "treap"))
         self._reg = Registry()
         predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
+        _validate.check_allocation(
+            upfront_bytes(self._n, predictions, backstop is not None),
+            f"DynamicConnectivity(n={self._n}, {len(predictions)} predictions, backstop={backstop!r})")
         pe = self._reg.assign(self._keys(predictions.u, predictions.v))
         self._dsu = _dsu.make(self._n)
         self._engine = LiftingEngine(
@@ -310,7 +338,8 @@ class DynamicConnectivity:
             On invalid input, before any update is applied (the structure is unchanged).
         """
         if not isinstance(batch, UpdateBatch):
-            raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+            raise InvalidTypeError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
+        progress = _validate.flag(progress, "progress")
         T = len(batch)
         q = as_queries(queries, self._n, 0, T)
         ids, op, u, v, pdel, present = _edges.prepare_batch(

@@ -21,7 +21,7 @@ from structures import size_dsu as _sd
 
 from . import _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine
-from .errors import InvalidInputError
+from .errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["ContingencyReport", "screen_contingencies"]
 
@@ -63,12 +63,17 @@ class ContingencyReport:
 
 
 def _branches(n: int, branches: ArrayLike) -> NDArray[np.int64]:
-    b = np.asarray(branches)
-    if b.size == 0:
+    try:
+        shape: tuple[int, ...] | None = None if isinstance(branches, (str, bytes)) else np.shape(branches)
+    except (ValueError, TypeError):
+        shape = None  # ragged
+    if shape is None:
+        raise InvalidInputError(f"branches must be an integer array of shape (m, 2), got a ragged {type(branches).__name__}")
+    if int(np.prod(shape)) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    if b.ndim != 2 or b.shape[1] != 2 or b.dtype == np.bool_ or not np.issubdtype(b.dtype, np.integer):
-        raise InvalidInputError(f"branches must be an integer array of shape (m, 2), got dtype {b.dtype} and shape {b.shape}")
-    b = np.ascontiguousarray(b, dtype=np.int64)
+    if len(shape) != 2 or shape[1] != 2:
+        raise InvalidInputError(f"branches must be an integer array of shape (m, 2), got shape {shape}")
+    b = _validate.int_array(branches, "branches")
     _validate.vertex_arrays(n, b[:, 0], b[:, 1], "branch")
     return b
 
@@ -80,22 +85,22 @@ def _contingencies(m: int, contingencies: Iterable[Any] | ArrayLike) -> tuple[ND
     elif isinstance(contingencies, np.ndarray):
         rows = [[x for x in r if x != -1] for r in contingencies.tolist()]
     else:
-        if not isinstance(contingencies, Iterable):
-            raise InvalidInputError(f"contingencies must be an iterable of branch sets, got {type(contingencies).__name__}")
+        if isinstance(contingencies, (str, bytes)) or not isinstance(contingencies, Iterable):
+            raise InvalidTypeError(f"contingencies must be an iterable of branch sets, got {type(contingencies).__name__}")
         rows = []
         for r in contingencies:
             if isinstance(r, (int, np.integer)):
                 rows.append([r])
-            elif isinstance(r, Iterable):
+            elif isinstance(r, Iterable) and not isinstance(r, (str, bytes)):
                 rows.append(list(r))
             else:
-                raise InvalidInputError(f"a contingency must be a branch index or a set of them, got {r!r}")
+                raise InvalidTypeError(f"a contingency must be a branch index or a set of them, got {r!r}")
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     ids: list[int] = []
     for j, r in enumerate(rows):
         for x in r:
-            if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-                raise InvalidInputError(f"contingency {j} names {x!r}, not a branch index")
+            if not _validate.is_integer(x):
+                raise InvalidTypeError(f"contingency {j} names {x!r}, not a branch index")
             if not 0 <= int(x) < m:
                 raise InvalidInputError(f"contingency {j} names branch {int(x)}, but branches are 0..{m - 1}")
         if len(set(int(x) for x in r)) != len(r):
@@ -137,7 +142,10 @@ def screen_contingencies(
     Raises
     ------
     InvalidInputError
-        Malformed branches or contingencies (unknown or repeated branch index).
+        Malformed branches or contingencies (unknown or repeated branch index);
+        wrong types raise its subclass :class:`InvalidTypeError`.
+    CapacityError
+        The union-find and the engine's arrays would not fit in memory.
     VertexError
         A branch endpoint or ``reference`` outside ``0..n-1``.
 
@@ -162,7 +170,8 @@ def screen_contingencies(
     >>> r.islanded.tolist(), r.splits.tolist()
     ([0, 1, 1, 3], [False, True, True, True])
     """
-    n = _validate.vertex_count(n)
+    n = _validate.vertex_count(n, _validate.MAX_DSU_N)
+    seed = _validate.seed(seed)
     b = _branches(n, branches)
     reference = _validate.vertex(reference, n, "reference")
     m = b.shape[0]
@@ -170,6 +179,8 @@ def screen_contingencies(
     c = offsets.shape[0] - 1
     k_total = int(ids.shape[0])
     T = m + 2 * k_total
+    _validate.check_allocation(12 * n + 64 * T + LiftingEngine.upfront_bytes(T, T),
+                               f"screen_contingencies(n={n}, {m} branches, {T} days)")
     # the update sequence: element = branch index
     elem = np.empty(T, dtype=np.int64)
     op = np.empty(T, dtype=np.int64)

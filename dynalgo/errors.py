@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "DynalgoError",
     "InvalidInputError",
+    "InvalidTypeError",
     "VertexError",
     "ItemError",
     "DuplicateElementError",
@@ -30,6 +31,14 @@ class DynalgoError(Exception):
 
 class InvalidInputError(DynalgoError, ValueError):
     """An argument has the wrong type, dtype, shape or value."""
+
+
+class InvalidTypeError(InvalidInputError, TypeError):
+    """An argument has the wrong type (a string where a number is expected, a float or a
+    bool where an integer is expected, an object that is not an ``UpdateBatch``...).
+
+    It is an :class:`InvalidInputError` (so also a ``ValueError``) and a ``TypeError``.
+    """
 
 
 class VertexError(DynalgoError, IndexError):

@@ -7,28 +7,37 @@ sequence.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from structures import offline as _off
 
-from .errors import DuplicateElementError, InvalidInputError, MissingElementError, VertexError
+from . import _validate
+from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError, VertexError
 from .updates import UpdateBatch, as_queries
 
 __all__ = ["offline_connectivity"]
 
 
 def _check_n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise InvalidInputError(f"n must be a positive int, got {n!r}")
-    k = int(n)
+    if not _validate.is_integer(n):
+        raise InvalidTypeError(f"n must be a positive int, got {n!r} of type {type(n).__name__}")
+    k = int(n)  # type: ignore[call-overload]
     if k < 1:
         raise InvalidInputError(f"n must be a positive int, got {k}")
     if k > _off.MAX_N:
         raise InvalidInputError(f"n must be at most {_off.MAX_N}, got {k}")
     return k
+
+
+def upfront_bytes(n: int, T: int) -> int:
+    """Bytes allocated for sure: the union-find (12 per vertex), the lives of the edges
+    (48 per update) and the segment tree's node offsets (16 per leaf slot); the edge
+    copies in the tree nodes (8 per node a life covers) come on top."""
+    size = 1
+    while size < T:
+        size <<= 1
+    return 12 * n + 48 * T + 16 * size
 
 
 def _check_vertices(n: int, u: NDArray[np.int64], v: NDArray[np.int64]) -> None:
@@ -67,7 +76,10 @@ def offline_connectivity(n: int, batch: UpdateBatch, queries: ArrayLike) -> NDAr
     Raises
     ------
     InvalidInputError
-        ``n`` is not a positive int, or ``batch`` is not an :class:`UpdateBatch`.
+        ``n`` is not a positive int, or ``batch`` is not an :class:`UpdateBatch`
+        (wrong types raise its subclass :class:`InvalidTypeError`).
+    CapacityError
+        The union-find and the segment tree would not fit in this machine's memory.
     VertexError
         An update names a vertex outside ``0..n-1``.
     DuplicateElementError
@@ -106,15 +118,20 @@ def offline_connectivity(n: int, batch: UpdateBatch, queries: ArrayLike) -> NDAr
     """
     n = _check_n(n)
     if not isinstance(batch, UpdateBatch):
-        raise InvalidInputError(f"batch must be an UpdateBatch, got {type(batch).__name__}")
+        raise InvalidTypeError(f"batch must be an UpdateBatch, got {type(batch).__name__}")
     T = len(batch)
     if T > _off.MAX_T:
         raise InvalidInputError(f"at most {_off.MAX_T} updates are supported, got {T}")
     op = np.ascontiguousarray(batch.op, dtype=np.int8)
     u = np.ascontiguousarray(batch.u, dtype=np.int64)
     v = np.ascontiguousarray(batch.v, dtype=np.int64)
+    bad = (op != 0) & (op != 1)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise InvalidInputError(f"day {i + 1}: op {int(op[i])} is neither Op.INSERT (1) nor Op.DELETE (0)")
     _check_vertices(n, u, v)
     q = as_queries(queries, n, 0, T)
+    _validate.check_allocation(upfront_bytes(n, T), f"offline_connectivity(n={n}, {T} updates)")
     lives = _off.edge_lives(op, u, v)
     if lives.status != _off.OK:
         i = lives.where

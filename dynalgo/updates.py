@@ -16,6 +16,7 @@ after that day's update (day 0 means before the batch's first update).
 from __future__ import annotations
 
 import enum
+import numbers
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence, Union
@@ -23,7 +24,8 @@ from typing import Any, Iterable, Iterator, Sequence, Union
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import InvalidInputError, PredictionError, QueryError
+from . import _validate
+from .errors import InvalidInputError, InvalidTypeError, PredictionError, QueryError
 
 __all__ = [
     "Op",
@@ -95,26 +97,76 @@ _OP_WORDS = {
 }
 
 
-def _int_array(x: ArrayLike, name: str, err: type[Exception] = InvalidInputError) -> NDArray[np.int64]:
-    a = np.asarray(x)
-    if a.ndim != 1:
-        raise err(f"{name} must be one-dimensional, got shape {a.shape}")
-    if a.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if a.dtype == np.bool_ or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
-        raise err(f"{name} must hold integers, got dtype {a.dtype}")
-    if np.issubdtype(a.dtype, np.floating):
-        if not np.all(np.isfinite(a)) or not np.all(a == np.round(a)):
-            raise err(f"{name} must hold integers, got non-integral floats")
-    return a.astype(np.int64, copy=False)
+def _int_array(
+    x: ArrayLike, name: str, err: type[Exception] = InvalidInputError, clip_hi: int | None = None
+) -> NDArray[np.int64]:
+    """A 1-d int64 column; integral floats are accepted, bools, strings and values beyond
+    int64 are not (``err``, or :class:`InvalidTypeError` for a wrong type)."""
+    if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
+        pass
+    elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__") and not hasattr(x, "__array__"):
+        raise (InvalidTypeError if err is InvalidInputError else err)(
+            f"{name} must be a one-dimensional array of integers, got {type(x).__name__}")
+    try:
+        shape = np.shape(x)
+    except (ValueError, TypeError):
+        shape = (-1, -1)  # ragged
+    if len(shape) != 1:
+        raise err(f"{name} must be one-dimensional, got shape {shape if shape != (-1, -1) else 'ragged'}")
+    return _validate.int_array(x, name, err, floats=True, clip_hi=clip_hi)
 
 
 def _op_array(x: ArrayLike, err: type[Exception] = InvalidInputError) -> NDArray[np.int8]:
     a = _int_array(x, "op", err)
+    _check_ops(a, err)
+    return a.astype(np.int8)
+
+
+def _check_ops(a: NDArray[Any], err: type[Exception] = InvalidInputError, what: str = "op") -> None:
+    """Raise ``err`` if some entry of ``a`` is neither Op.INSERT (1) nor Op.DELETE (0)."""
     bad = (a != Op.INSERT) & (a != Op.DELETE)
     if np.any(bad):
-        raise err(f"op must be Op.INSERT (1) or Op.DELETE (0), got {a[bad][0]}")
-    return a.astype(np.int8)
+        k = int(np.argmax(bad))
+        raise err(f"{what} must be Op.INSERT (1) or Op.DELETE (0), got {int(a[k])} in row {k}")
+
+
+def _objects(values: Iterable[Any]) -> NDArray[np.object_]:
+    """A 1-d object array holding ``values`` as they are (no conversion, no broadcasting)."""
+    vals = list(values)
+    out = np.empty(len(vals), dtype=object)
+    for i, x in enumerate(vals):
+        out[i] = x
+    return out
+
+
+def _weights(weight: ArrayLike | None, length: int) -> NDArray[np.float64]:
+    """The weight column: real numbers (NaN and infinities are the structures' business)."""
+    if weight is None:
+        return np.ones(length, dtype=np.float64)
+    if isinstance(weight, (str, bytes)):
+        raise InvalidTypeError(f"weight must be an array of numbers, got {type(weight).__name__}")
+    try:
+        raw = np.asarray(weight)
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidInputError("weight must be a one-dimensional array of numbers, got a ragged sequence") from None
+    if raw.shape != (length,):
+        raise InvalidInputError(f"weight must have length {length}, got shape {raw.shape}")
+    if isinstance(weight, np.ndarray):
+        if raw.dtype.kind in "iuf":
+            return np.ascontiguousarray(raw, dtype=np.float64)
+        if raw.dtype.kind != "O":
+            raise InvalidTypeError(f"weight must hold real numbers, got dtype {raw.dtype}")
+    else:  # a sequence may hide bools among numbers: check every entry
+        raw = _objects(weight)
+    out = np.empty(length, dtype=np.float64)
+    for i, x in enumerate(raw.tolist()):
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+            raise InvalidTypeError(f"weight[{i}] is {x!r} of type {type(x).__name__}, not a real number")
+        try:
+            out[i] = float(x)
+        except OverflowError:
+            raise InvalidInputError(f"weight[{i}] = {x!r} does not fit in a float64") from None
+    return out
 
 
 class UpdateBatch:
@@ -137,10 +189,11 @@ class UpdateBatch:
 
     def __init__(self, data: NDArray[np.void]) -> None:
         if not isinstance(data, np.ndarray) or data.dtype != UPDATE_DTYPE or data.ndim != 1:
-            raise InvalidInputError(
+            raise InvalidTypeError(
                 f"UpdateBatch needs a 1-d structured array of dtype {UPDATE_DTYPE}; "
                 "use UpdateBatch.from_updates or UpdateBatch.from_arrays"
             )
+        _check_ops(data["op"])
         self.data = data
 
     # construction -----------------------------------------------------------------
@@ -158,32 +211,41 @@ class UpdateBatch:
         v_a = _int_array(v, "v")
         if not (op_a.shape == u_a.shape == v_a.shape):
             raise InvalidInputError(f"op, u, v must have equal lengths, got {op_a.size}, {u_a.size}, {v_a.size}")
+        w = _weights(weight, op_a.size)
         data = np.empty(op_a.size, dtype=UPDATE_DTYPE)
         data["op"] = op_a
         data["u"] = u_a
         data["v"] = v_a
-        if weight is None:
-            data["weight"] = 1.0
-        else:
-            w = np.asarray(weight, dtype=np.float64)
-            if w.shape != op_a.shape:
-                raise InvalidInputError(f"weight must have length {op_a.size}, got shape {w.shape}")
-            data["weight"] = w
+        data["weight"] = w
         return cls(data)
 
     @classmethod
     def from_updates(cls, updates: Iterable[Update]) -> "UpdateBatch":
-        """Build a batch from :class:`Insert` / :class:`Delete` objects."""
+        """Build a batch from :class:`Insert` / :class:`Delete` objects.
+
+        The fields obey the rules of :meth:`from_arrays`: ``u`` and ``v`` are
+        integers (floats with integral values are accepted; bools, strings and
+        values beyond int64 are not) and ``weight`` is a real number.
+        """
+        if isinstance(updates, (str, bytes)) or not isinstance(updates, Iterable):
+            raise InvalidTypeError(f"updates must be an iterable of Insert / Delete, got {type(updates).__name__}")
         ups = list(updates)
-        data = np.empty(len(ups), dtype=UPDATE_DTYPE)
+        ops: list[int] = []
+        us: list[Any] = []
+        vs: list[Any] = []
+        ws: list[Any] = []
         for i, up in enumerate(ups):
             if isinstance(up, Insert):
-                data[i] = (Op.INSERT, up.u, up.v, up.weight)
+                ops.append(Op.INSERT)
+                ws.append(up.weight)
             elif isinstance(up, Delete):
-                data[i] = (Op.DELETE, up.u, up.v, 1.0)
+                ops.append(Op.DELETE)
+                ws.append(1.0)
             else:
-                raise InvalidInputError(f"update {i} is {up!r}; expected Insert or Delete")
-        return cls(data)
+                raise InvalidTypeError(f"update {i} is {up!r}; expected Insert or Delete")
+            us.append(up.u)
+            vs.append(up.v)
+        return cls.from_arrays(np.asarray(ops, dtype=np.int8), _objects(us), _objects(vs), _objects(ws))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> "UpdateBatch":
@@ -192,6 +254,8 @@ class UpdateBatch:
         ``op`` is ``+``/``i``/``insert`` or ``-``/``d``/``delete``; blank lines and
         lines starting with ``#`` are skipped.
         """
+        if not isinstance(path, (str, os.PathLike)):
+            raise InvalidTypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
         ops: list[int] = []
         us: list[int] = []
         vs: list[int] = []
@@ -239,7 +303,7 @@ class UpdateBatch:
 
     def __getitem__(self, idx: slice) -> "UpdateBatch":
         if not isinstance(idx, slice):
-            raise InvalidInputError("UpdateBatch supports slicing only; iterate for single updates")
+            raise InvalidTypeError("UpdateBatch supports slicing only; iterate for single updates")
         return UpdateBatch(self.data[idx])
 
     def __repr__(self) -> str:
@@ -249,6 +313,12 @@ class UpdateBatch:
     @classmethod
     def concat(cls, batches: Sequence["UpdateBatch"]) -> "UpdateBatch":
         """Concatenate batches in order."""
+        if isinstance(batches, (str, bytes)) or not isinstance(batches, Iterable):
+            raise InvalidTypeError(f"batches must be a sequence of UpdateBatch, got {type(batches).__name__}")
+        batches = list(batches)
+        for i, b in enumerate(batches):
+            if not isinstance(b, UpdateBatch):
+                raise InvalidTypeError(f"batches[{i}] is a {type(b).__name__}, not an UpdateBatch")
         return cls(np.concatenate([b.data for b in batches]) if batches else np.empty(0, UPDATE_DTYPE))
 
 
@@ -274,6 +344,7 @@ class Predictions:
                 f"Predictions needs a 1-d structured array of dtype {PREDICTION_DTYPE}; "
                 "use Predictions.from_arrays or Predictions.from_batch"
             )
+        _check_ops(data["op"], PredictionError)
         if data.size and int(data["day"].min()) < 1:
             raise PredictionError(f"predicted days must be >= 1, got {int(data['day'].min())}")
         self.data = data
@@ -284,7 +355,7 @@ class Predictions:
         op_a = _op_array(op, PredictionError)
         u_a = _int_array(u, "u", PredictionError)
         v_a = _int_array(v, "v", PredictionError)
-        d_a = _int_array(day, "day", PredictionError)
+        d_a = _int_array(day, "day", PredictionError, clip_hi=_validate.INT64_MAX)
         if not (op_a.shape == u_a.shape == v_a.shape == d_a.shape):
             raise PredictionError("op, u, v, day must have equal lengths")
         data = np.empty(op_a.size, dtype=PREDICTION_DTYPE)
@@ -297,7 +368,10 @@ class Predictions:
     @classmethod
     def from_batch(cls, batch: UpdateBatch, first_day: int = 1) -> "Predictions":
         """The exact predictions of ``batch`` when its first update falls on ``first_day``."""
+        if not isinstance(batch, UpdateBatch):
+            raise PredictionError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
         n = len(batch)
+        first_day = _validate.integer(first_day, "first_day", 1, _validate.INT64_MAX - n, PredictionError)
         return cls.from_arrays(batch.op, batch.u, batch.v, np.arange(first_day, first_day + n, dtype=np.int64))
 
     @classmethod
@@ -356,14 +430,17 @@ def as_queries(queries: ArrayLike | None, n: int, first_day: int, last_day: int)
     """
     if queries is None:
         return np.zeros((0, 3), dtype=np.int64)
-    q = np.asarray(queries)
-    if q.size == 0:
+    try:
+        shape: tuple[int, ...] | None = None if isinstance(queries, (str, bytes)) else np.shape(queries)
+    except (ValueError, TypeError):
+        shape = None  # ragged
+    if shape is None:
+        raise QueryError(f"queries must be an integer array of shape (q, 3) with rows (day, u, v), got {type(queries).__name__}")
+    if int(np.prod(shape)) == 0:
         return np.zeros((0, 3), dtype=np.int64)
-    if q.ndim != 2 or q.shape[1] != 3:
-        raise QueryError(f"queries must have shape (q, 3) with rows (day, u, v), got shape {q.shape}")
-    if not np.issubdtype(q.dtype, np.integer) or q.dtype == np.bool_:
-        raise QueryError(f"queries must be an integer array, got dtype {q.dtype}")
-    q = np.ascontiguousarray(q, dtype=np.int64)
+    if len(shape) != 2 or shape[1] != 3:
+        raise QueryError(f"queries must have shape (q, 3) with rows (day, u, v), got shape {shape}")
+    q = _validate.int_array(queries, "queries", QueryError)
     d = q[:, 0]
     if np.any(np.diff(d) < 0):
         raise QueryError("query days must be non-decreasing")

@@ -10,18 +10,21 @@ import pytest
 
 import dynalgo
 from dynalgo import (
+    CapacityError,
     Delete,
     DuplicateElementError,
     DynalgoError,
     DynamicConnectivity,
     Insert,
     InvalidInputError,
+    InvalidTypeError,
     ItemError,
     MissingElementError,
     NegativeCycleError,
     PredictionError,
     Predictions,
     QueryError,
+    TimelineError,
     UpdateBatch,
     VertexError,
 )
@@ -39,6 +42,9 @@ BUILTIN: dict[type[DynalgoError], type[Exception]] = {
     PredictionError: ValueError,
     QueryError: ValueError,
     NegativeCycleError: ValueError,
+    CapacityError: MemoryError,
+    TimelineError: ValueError,
+    InvalidTypeError: TypeError,
 }
 
 
@@ -388,6 +394,13 @@ def test_error_hierarchy(cls: type[DynalgoError]) -> None:
     with pytest.raises(BUILTIN[cls]):
         raise err
     assert getattr(dynalgo, cls.__name__) is cls
+
+
+def test_type_errors_are_also_value_errors() -> None:
+    """A wrong type is an InvalidInputError (so ``except ValueError`` keeps working)
+    and a TypeError."""
+    assert issubclass(InvalidTypeError, InvalidInputError)
+    assert issubclass(InvalidTypeError, ValueError) and issubclass(InvalidTypeError, TypeError)
 
 
 def test_every_public_error_is_covered() -> None:
