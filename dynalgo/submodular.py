@@ -8,6 +8,7 @@ backstop (:class:`LeveledSubmodular`).  :class:`LazyGreedy`,
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import numbers
@@ -24,7 +25,7 @@ from structures import sieve as _sv
 
 from . import _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine, RaceStats, _grow_rows
-from .errors import DuplicateElementError, InvalidInputError, ItemError, MissingElementError
+from .errors import DuplicateElementError, InvalidInputError, ItemError, MissingElementError, PredictionError
 from .objectives import Objective
 from .updates import UpdateBatch
 
@@ -72,12 +73,37 @@ class SubmodularStats:
     engine: EngineStats | None = None
 
 
+#: Largest accepted cardinality bound (the kernels keep ``k`` in an int64).
+K_MAX = 1 << 62
+
+
 def _check_k_eps(k: Any, eps: Any) -> tuple[int, float]:
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or int(k) < 1:
-        raise InvalidInputError(f"k must be a positive integer (the cardinality bound), got {k!r}")
-    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not (0.0 < float(eps) < 1.0):
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or not 1 <= int(k) <= K_MAX:
+        raise InvalidInputError(f"k must be an integer in 1..2**62 (the cardinality bound), got {k!r}")
+    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
         raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}")
-    return int(k), float(eps)
+    try:
+        e = float(eps)
+    except (OverflowError, ValueError, TypeError):
+        raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}") from None
+    if not (0.0 < e < 1.0):
+        raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}")
+    if 1.0 + e == 1.0:
+        raise InvalidInputError(f"eps = {eps!r} is too small: 1 + eps rounds to 1 in floating point")
+    return int(k), e
+
+
+def _singletons(objective: Objective) -> NDArray[np.float64]:
+    """The objective's singleton values, checked finite and non-negative (a custom ``phi``
+    may break that) and small enough that ``2 k f({e})`` stays finite."""
+    single = objective.singletons()
+    if single.shape[0] and not (np.all(np.isfinite(single)) and float(single.min()) >= 0.0):
+        bad = int(np.flatnonzero(~(np.isfinite(single) & (single >= 0)))[0])
+        raise InvalidInputError(f"the objective's value of item {bad} alone is {float(single[bad])!r}; "
+                                f"it must be finite and non-negative")
+    if single.shape[0] and float(single.max()) > 1e300:
+        raise InvalidInputError(f"the objective's singleton values must be at most 1e300, got {float(single.max())!r}")
+    return single
 
 
 def _check_objective(objective: Any) -> Objective:
@@ -102,6 +128,10 @@ class _ItemSet:
             raise DuplicateElementError(f"item {e} is already present; delete it first")
         return e
 
+    def check_prediction(self, predicted_deletion: Any) -> int:
+        """A validated absolute day, 0 for ``None`` (no prediction)."""
+        return 0 if predicted_deletion is None else _validate.day(predicted_deletion)
+
     def check_delete(self, item: Any) -> int:
         e = self.objective.item(item)
         if not self.present[e]:
@@ -121,8 +151,10 @@ class _ItemSet:
             if ops is None:
                 raise InvalidInputError("ops (1 insert, 0 delete per item) are required with an item array")
             op_a = np.asarray(ops)
-            if op_a.shape != it.shape or not np.all((op_a == 0) | (op_a == 1)):
-                raise InvalidInputError(f"ops must be 0/1 with the shape of items {it.shape}")
+            if op_a.shape != it.shape or (op_a.size and (op_a.dtype == np.bool_ or not np.issubdtype(op_a.dtype, np.integer))) \
+                    or not np.all((op_a == 0) | (op_a == 1)):
+                raise InvalidInputError(f"ops must be an integer array of 0/1 with the shape of items {it.shape}, "
+                                        f"got dtype {op_a.dtype} and shape {op_a.shape}")
             op = op_a.astype(np.int64)
         n = self.objective.n
         bad = (it < 0) | (it >= n)
@@ -145,9 +177,14 @@ class _ItemSet:
 class _Leveled:
     """The leveled backstop's state and its kernels."""
 
-    def __init__(self, objective: Objective, k: int, eps: float, seed: int) -> None:
+    def __init__(self, objective: Objective, k: int, eps: float, seed: int, sizes: _lv.Plan | None = None) -> None:
         self.objective = objective
-        self.state = _lv.make(objective._od, objective.singletons(), k, eps, seed)
+        single = _singletons(objective)
+        if sizes is None:
+            sizes = _lv.plan(objective._od, single, k, eps)
+            _validate.check_allocation(sizes.nbytes, f"the leveled structure ({sizes.guesses} guesses of OPT "
+                                                     f"for k={k}, eps={eps})")
+        self.state = _lv.make(objective._od, single, k, eps, seed, sizes)
         self.tup = tuple(self.state)
         self.day = 0
 
@@ -218,8 +255,7 @@ class LeveledSubmodular:
     def insert(self, item: int, predicted_deletion: int | None = None) -> None:
         """Insert ``item`` (``predicted_deletion`` is accepted and ignored)."""
         e = self._items.check_insert(item)
-        if predicted_deletion is not None:
-            _validate.day(predicted_deletion)
+        self._items.check_prediction(predicted_deletion)
         self._items.present[e] = True
         self._items.day += 1
         self._lv.apply(1, e)
@@ -336,11 +372,15 @@ class DynamicSubmodular:
         self._items = _ItemSet(objective, k, eps)
         if backstop not in ("leveled", None):
             raise InvalidInputError(f"backstop must be 'leveled' or None, got {backstop!r}")
-        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
+        try:
+            share = float(backstop_share) if isinstance(backstop_share, numbers.Real) else -1.0
+        except (OverflowError, ValueError, TypeError):
+            share = -1.0
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < math.inf):
             raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
-        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
-            raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
+        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, numbers.Integral) \
+                or not 1 <= int(race_quantum) <= (1 << 40):
+            raise InvalidInputError(f"race_quantum must be an integer in 1..2**40, got {race_quantum!r}")
         if predictor is not None and not (callable(getattr(predictor, "predict", None))
                                           and callable(getattr(predictor, "observe", None))):
             raise InvalidInputError(f"predictor must have predict() and observe() methods, got {predictor!r}")
@@ -348,12 +388,20 @@ class DynamicSubmodular:
         obj = self._items.objective
         self._predictor = predictor
         self._bind = obj._bind
-        self._sieve = _sv.make(obj._od, obj.singletons(), self._items.k, self._items.eps)
+        k, eps = self._items.k, self._items.eps
+        single = _singletons(obj)
+        sp = _sv.plan(obj._od, single, k, eps)
+        lp = _lv.plan(obj._od, single, k, eps) if backstop == "leveled" else None
+        _validate.check_allocation(
+            sp.nbytes + (lp.nbytes if lp is not None else 0),
+            f"DynamicSubmodular(k={k}, eps={eps}) ({sp.slots} Sieve-Streaming thresholds"
+            + (f", {lp.guesses} backstop guesses of OPT)" if lp is not None else ")"))
+        self._sieve = _sv.make(obj._od, single, k, eps, sp)
         z = np.zeros(0, dtype=np.int64)
         self._engine = LiftingEngine(BaseKernels(self._bind.run_days, self._bind.reset_path), tuple(self._sieve),
                                      obj.n, z, z, z, seed=s)
         self._engine.reserve(obj.n)
-        self._lv = _Leveled(obj, self._items.k, self._items.eps, s) if backstop == "leveled" else None
+        self._lv = _Leveled(obj, k, eps, s, lp) if lp is not None else None
         self._share = share
         self._quantum = int(race_quantum)
         # event log read by both sides (day d is row d - 1)
@@ -409,11 +457,15 @@ class DynamicSubmodular:
                                  "the predictor's deletion day")
         else:
             pdel = 0
-        self._items.present[e] = True
+        self._apply(1, e, pdel)
+
+    def _apply(self, op: int, e: int, pdel: int) -> None:
+        """One validated update: the present set, the day, the predictor, both sides."""
+        self._items.present[e] = op == 1
         self._items.day += 1
         if self._predictor is not None:
-            self._predictor.observe(self.day, self.day, 1, e, e)
-        self._step(1, e, pdel)
+            self._predictor.observe(self.day, self.day, op, e, e)
+        self._step(op, e, pdel)
 
     def delete(self, item: int) -> None:
         """Delete ``item`` (one day).
@@ -426,11 +478,7 @@ class DynamicSubmodular:
             If it is not present.
         """
         e = self._items.check_delete(item)
-        self._items.present[e] = False
-        self._items.day += 1
-        if self._predictor is not None:
-            self._predictor.observe(self.day, self.day, 0, e, e)
-        self._step(0, e, 0)
+        self._apply(0, e, 0)
 
     def run(self, batch: UpdateBatch | ArrayLike, ops: ArrayLike | None = None, *,
             predicted_deletions: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -448,7 +496,12 @@ class DynamicSubmodular:
         Raises
         ------
         ItemError, DuplicateElementError, MissingElementError, PredictionError, InvalidInputError
-            Before any update is applied (the structure is unchanged).
+            Before any update is applied (the structure is unchanged).  With a
+            ``predictor``, its deletion days for the insertions without one are
+            checked first on a copy of it (``copy.deepcopy``) that is told the
+            batch's updates in order; then the predictor itself is asked and told
+            as usual.  A predictor that cannot be copied is asked and told during
+            the check, before anything is applied.
         """
         op, it = self._items.check_batch(batch, ops)
         T = op.shape[0]
@@ -458,24 +511,61 @@ class DynamicSubmodular:
             pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
             pdel = np.where(pd > 0, np.minimum(pd + self.day, _validate.NEVER), 0)
         out = np.zeros(T, dtype=np.float64)
-        if self._lv is None and self._predictor is None and T > 0:
+        if self._predictor is not None and T > 0:
+            return self._run_predicted(op, it, pdel, out)
+        if self._lv is None and T > 0:
             # the lifted structure alone: one compiled call for the whole batch, with the
             # value (the best partial solution's f) read after every day
+            self._engine.reserve(self._items.objective.n, T)
             for i in range(T):
                 self._items.present[it[i]] = op[i] == 1
                 self._items.day += 1
                 self._log(int(op[i]), int(it[i]), int(pdel[i]))
             zeros = np.zeros(T, dtype=np.int64)
             queries = np.stack([np.arange(1, T + 1, dtype=np.int64), zeros, zeros], axis=1)
-            self._engine.reserve(self._items.objective.n, T)
             self._engine.run(it, op, it, zeros, np.ones(T, dtype=np.float64), pdel, queries, out)
             self._winner = 0
             return out
         for i in range(T):
-            if op[i] == 1:
-                self.insert(int(it[i]), int(pdel[i]) if pdel[i] > 0 else None)
+            self._apply(int(op[i]), int(it[i]), int(pdel[i]) if op[i] == 1 else 0)
+            out[i] = self.value()
+        return out
+
+    def _run_predicted(self, op: NDArray[np.int64], it: NDArray[np.int64], pdel: NDArray[np.int64],
+                       out: NDArray[np.float64]) -> NDArray[np.float64]:
+        """:meth:`run` with a predictor: every prediction is checked before any update is applied."""
+        T = op.shape[0]
+        ask = (op == 1) & (pdel == 0)
+        p = self._predictor
+        assert p is not None
+        try:
+            trial = copy.deepcopy(p)
+        except Exception:  # not copyable: ask the predictor itself now, and not again below
+            trial = None
+        probe = p if trial is None else trial
+        got = pdel.copy()
+        for i in range(T):
+            d = self.day + i + 1
+            e = int(it[i])
+            if ask[i]:
+                got[i] = _validate.day(probe.predict(d, d, e, e),
+                                       f"the predictor's deletion day for update {i} (batch day {i + 1})")
+            probe.observe(d, d, int(op[i]), e, e)
+        for i in range(T):
+            e = int(it[i])
+            if trial is None:
+                # the predictor has been asked and told already
+                self._items.present[e] = op[i] == 1
+                self._items.day += 1
+                self._step(int(op[i]), e, int(got[i]) if op[i] == 1 else 0)
             else:
-                self.delete(int(it[i]))
+                d = self.day + 1
+                if ask[i]:
+                    try:  # the predictor itself, as insert() asks it; its copy's day if it now disagrees badly
+                        got[i] = _validate.day(p.predict(d, d, e, e))
+                    except PredictionError:
+                        pass
+                self._apply(int(op[i]), e, int(got[i]) if op[i] == 1 else 0)
             out[i] = self.value()
         return out
 
@@ -646,6 +736,8 @@ class LazyGreedy:
     def __init__(self, objective: Objective, k: int) -> None:
         self._items = _ItemSet(objective, k)
         obj = self._items.objective
+        _singletons(obj)
+        _validate.check_allocation(_base.scratch_nbytes(obj._od, self._items.k), f"LazyGreedy(k={self._items.k})")
         self._scr = _base.make_scratch(obj._od, self._items.k)
         self._sol = np.zeros(0, dtype=np.int64)
         self._val = 0.0
@@ -660,8 +752,9 @@ class LazyGreedy:
         self._calls += int(calls)
 
     def insert(self, item: int, predicted_deletion: int | None = None) -> None:
-        """Insert ``item`` and recompute (``predicted_deletion`` is ignored)."""
+        """Insert ``item`` and recompute (``predicted_deletion`` is checked and ignored)."""
         e = self._items.check_insert(item)
+        self._items.check_prediction(predicted_deletion)
         self._items.present[e] = True
         self._items.day += 1
         self._recompute()
@@ -719,18 +812,30 @@ class SieveStreaming:
     def __init__(self, objective: Objective, k: int, *, eps: float = 0.1) -> None:
         self._items = _ItemSet(objective, k, eps)
         obj = self._items.objective
-        self._sieve = _sv.make(obj._od, obj.singletons(), self._items.k, self._items.eps)
+        single = _singletons(obj)
+        k, eps = self._items.k, self._items.eps
+        sizes = _sv.plan(obj._od, single, k, eps)
+        _validate.check_allocation(sizes.nbytes, f"{type(self).__name__}(k={k}, eps={eps}) "
+                                                 f"({sizes.slots} Sieve-Streaming thresholds)")
+        self._sieve = _sv.make(obj._od, single, k, eps, sizes)
         self._tup = tuple(self._sieve)
         self._reruns = 0
+        self._seen = np.zeros(obj.n, dtype=np.bool_)  # the items of the sieve's stream
 
     def _offer(self, e: int) -> None:
         self._items.objective._bind.sieve_run(self._tup, np.array([e], dtype=np.int64))
+        self._seen[e] = True
 
     def insert(self, item: int, predicted_deletion: int | None = None) -> None:
+        """Insert ``item`` (``predicted_deletion`` is checked and ignored).  An item that
+        comes back after a deletion is still in the sieve, which never saw it go: the
+        sieve is not offered it again."""
         e = self._items.check_insert(item)
+        self._items.check_prediction(predicted_deletion)
         self._items.present[e] = True
         self._items.day += 1
-        self._offer(e)
+        if not self._seen[e]:
+            self._offer(e)
 
     def delete(self, item: int) -> None:
         e = self._items.check_delete(item)
@@ -750,11 +855,17 @@ class SieveStreaming:
 
     def check(self) -> None:
         _sv.check(self._sieve, self._items.objective._bind.phi, self._items.objective._bind.psi)
+        seq = self._sieve.seq[: int(self._sieve.meta[_sv.M_NSEQ])]
+        assert np.array_equal(np.sort(seq), np.flatnonzero(self._seen)), "stream and seen items disagree"
 
 
 class SieveRerun(SieveStreaming):
     """Baseline: Sieve-Streaming, rerun on the surviving items (in arrival order) whenever a
     deleted item is in one of its partial solutions.
+
+    A deleted item outside every partial solution stays in the sieve's stream; if it is
+    inserted again before the next rerun, the sieve is rerun then (the stream holds each
+    item once).
 
     Examples
     --------
@@ -771,20 +882,35 @@ class SieveRerun(SieveStreaming):
         self._order = np.full(self._items.objective.n, -1, dtype=np.int64)  # arrival day of present items
 
     def insert(self, item: int, predicted_deletion: int | None = None) -> None:
-        super().insert(item, predicted_deletion)
-        self._order[int(item)] = self._items.day
+        """Insert ``item`` (``predicted_deletion`` is checked and ignored)."""
+        e = self._items.check_insert(item)
+        self._items.check_prediction(predicted_deletion)
+        self._items.present[e] = True
+        self._items.day += 1
+        self._order[e] = self._items.day
+        if self._seen[e]:
+            self._rerun()
+        else:
+            self._offer(e)
 
     def delete(self, item: int) -> None:
+        """Delete ``item``; rerun if it is in a partial solution."""
         e = self._items.check_delete(item)
         self._items.present[e] = False
         self._items.day += 1
         self._order[e] = -1
         if _sv.contains(self._tup, e):
-            self._reruns += 1
-            _sv.reset(self._tup)
-            alive = np.flatnonzero(self._order >= 0)
-            alive = alive[np.argsort(self._order[alive], kind="stable")].astype(np.int64)
-            self._items.objective._bind.sieve_run(self._tup, alive)
+            self._rerun()
+
+    def _rerun(self) -> None:
+        """Sieve-Streaming from scratch over the present items in arrival order."""
+        self._reruns += 1
+        _sv.reset(self._tup)
+        alive = np.flatnonzero(self._order >= 0)
+        alive = alive[np.argsort(self._order[alive], kind="stable")].astype(np.int64)
+        self._items.objective._bind.sieve_run(self._tup, alive)
+        self._seen[:] = False
+        self._seen[alive] = True
 
     def check(self) -> None:
         super().check()

@@ -33,7 +33,14 @@ class GreedyScratch(NamedTuple):
     out: NDArray[np.int64]
 
 
+def scratch_nbytes(od: _obj.ObjectiveData, k: int) -> int:
+    """Bytes :func:`make_scratch` allocates (the solution holds at most ``min(k, n)`` items)."""
+    n = od.indptr.shape[0] - 1
+    return 8 * (od.weights.shape[0] + 1 + 3 * _obj.log_capacity(od, k, 1) + 2 + 3 * max(n, 1) + max(min(k, n), 1))
+
+
 def make_scratch(od: _obj.ObjectiveData, k: int) -> GreedyScratch:
+    """Scratch for :func:`lazy_greedy` over the ground set of ``od`` (sized by ``min(k, n)``)."""
     n = od.indptr.shape[0] - 1
     D = od.weights.shape[0]
     L = _obj.log_capacity(od, k, 1)
@@ -41,7 +48,7 @@ def make_scratch(od: _obj.ObjectiveData, k: int) -> GreedyScratch:
         np.zeros((1, D), dtype=np.float64), np.zeros(1, dtype=np.float64),
         np.zeros((L, 2), dtype=np.int64), np.zeros(L, dtype=np.float64), np.zeros(2, dtype=np.int64),
         np.zeros(max(n, 1), dtype=np.float64), np.zeros(max(n, 1), dtype=np.int64),
-        np.zeros(max(n, 1), dtype=np.int64), np.full(k, -1, dtype=np.int64),
+        np.zeros(max(n, 1), dtype=np.int64), np.full(max(min(k, n), 1), -1, dtype=np.int64),
     )
 
 
@@ -67,6 +74,8 @@ def lazy_greedy(od, single, items, k, scr, phi, psi):  # type: ignore[no-untyped
     chosen items are ``scr.out[:number]`` in the order taken."""
     st, fval, lj, lf, meta, hkey, hitem, stamp, out = scr
     n = items.shape[0]
+    if n > hkey.shape[0]:
+        raise IndexError("lazy greedy: more items than the scratch holds (items must be distinct)")
     calls = 0
     for i in range(n):
         hkey[i] = single[items[i]]

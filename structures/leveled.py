@@ -77,11 +77,11 @@ class LeveledState(NamedTuple):
     cap: NDArray[np.float64]  # [G] (1 + eps) tau
     glo: NDArray[np.int64]  # [n] first guess that may hold e (a superset range)
     ghi: NDArray[np.int64]  # [n] last one
-    A: NDArray[np.int64]  # [G, k] promoted items (-1 beyond na)
+    A: NDArray[np.int64]  # [G, w] promoted items (-1 beyond na), w = min(k, n)
     na: NDArray[np.int64]  # [G]
-    fA: NDArray[np.float64]  # [G, k + 1] f(A_l)
+    fA: NDArray[np.float64]  # [G, w + 1] f(A_l)
     lev: NDArray[np.int64]  # [G, n] 0 not a member, L > 0 in R_1..R_L, -l promoted at level l
-    cnt: NDArray[np.int64]  # [G, k + 2] |R_l|
+    cnt: NDArray[np.int64]  # [G, w + 2] |R_l|
     mem: NDArray[np.int64]  # [G, n] members
     pos: NDArray[np.int64]  # [G, n] position in mem
     nmem: NDArray[np.int64]  # [G]
@@ -96,17 +96,50 @@ class LeveledState(NamedTuple):
     meta: NDArray[np.int64]
 
 
-def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float, seed: int) -> LeveledState:
-    """An empty structure over the ground set of ``od`` (no item present)."""
+class Plan(NamedTuple):
+    """Sizes of a leveled structure, known before anything is allocated (:func:`plan`)."""
+
+    spans: NDArray[np.int64]
+    base: float
+    guesses: int  # G
+    width: int  # levels: min(k, n)
+    clog: int  # change-log entries per guess
+    nbytes: int
+
+
+def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float) -> Plan:
+    """The sizes :func:`make` would allocate, and their total in bytes.
+
+    Only the guesses of the full grid that can have a member are kept: ``tau`` with
+    ``tau / (2k) <= v <= (1 + eps) tau`` for a singleton value ``v``.  At most
+    ``min(k, n)`` items are promoted in a guess.
+    """
     n = single.shape[0]
     pos = single[single > 0]
+    base = 1.0 + eps
     if pos.shape[0]:
-        base = 1.0 + eps
         j0 = int(np.floor(np.log(pos.min()) / np.log(base))) - 1
         j1 = int(np.ceil(np.log(k * pos.max()) / np.log(base))) + 1
-        tau = np.array([base ** j for j in range(j0, j1 + 1)], dtype=np.float64)
+        vals = np.unique(pos)
+        spans = _obj.grid_spans(j0, j1, vals / base, 2.0 * k * vals, base)
     else:
-        tau = np.zeros(0, dtype=np.float64)
+        spans = np.zeros((0, 2), dtype=np.int64)
+    G = _obj.span_count(spans)
+    Gs = max(G, 1)
+    w = max(min(k, n), 1)
+    D = od.weights.shape[0]
+    C = _obj.log_capacity(od, w, 1)
+    nb = max(n, 1)
+    nbytes = 8 * (3 * G + 3 * n + Gs * (w + 1 + (w + 1) + 3 * nb + (w + 2) + 1 + 2 * D + 4 * C + 1) + nb + META_SIZE)
+    return Plan(spans, base, G, w, C, nbytes)
+
+
+def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float, seed: int,
+         sizes: Plan | None = None) -> LeveledState:
+    """An empty structure over the ground set of ``od`` (no item present; ``sizes``: its :func:`plan`)."""
+    n = single.shape[0]
+    p = plan(od, single, k, eps) if sizes is None else sizes
+    tau = _obj.grid_values(p.spans, p.base)
     G = tau.shape[0]
     thr = tau / (2.0 * k)
     cap = (1.0 + eps) * tau
@@ -117,15 +150,16 @@ def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float
         glo[ok] = np.maximum(np.searchsorted(cap, single[ok], side="left") - 1, 0)
         ghi[ok] = np.minimum(np.searchsorted(thr, single[ok], side="right"), G - 1)
     D = od.weights.shape[0]
-    C = _obj.log_capacity(od, k, 1)
+    C = p.clog
+    w = p.width
     meta = np.zeros(META_SIZE, dtype=np.int64)
     meta[M_K] = k
     meta[M_RNG] = int(np.random.default_rng(int(seed) & ((1 << 63) - 1)).integers(0, 1 << 62))  # counter start
     Gs = max(G, 1)
     return LeveledState(
         od.indptr, od.indices, od.values, od.weights, od.kind, single, tau, thr, cap, glo, ghi,
-        np.full((Gs, k), -1, dtype=np.int64), np.zeros(Gs, dtype=np.int64), np.zeros((Gs, k + 1), dtype=np.float64),
-        np.zeros((Gs, max(n, 1)), dtype=np.int64), np.zeros((Gs, k + 2), dtype=np.int64),
+        np.full((Gs, w), -1, dtype=np.int64), np.zeros(Gs, dtype=np.int64), np.zeros((Gs, w + 1), dtype=np.float64),
+        np.zeros((Gs, max(n, 1)), dtype=np.int64), np.zeros((Gs, w + 2), dtype=np.int64),
         np.full((Gs, max(n, 1)), -1, dtype=np.int64), np.full((Gs, max(n, 1)), -1, dtype=np.int64),
         np.zeros(Gs, dtype=np.int64),
         np.zeros((Gs, D), dtype=np.float64), np.full((Gs, D), -1, dtype=np.int64),
@@ -239,7 +273,7 @@ def _rebuild(b, g, l, forced, fgain, phi, psi):  # type: ignore[no-untyped-def]
             cand[c] = x
             c += 1
     _truncate(b, g, l - 1)
-    for lv in range(l, k + 2):
+    for lv in range(l, cnt.shape[1]):
         cnt[g, lv] = 0
     if forced >= 0:
         _promote(b, g, forced, fgain, psi)
@@ -395,7 +429,7 @@ def check(b: LeveledState, present: NDArray[np.bool_], phi: Callable[..., float]
                 s += float(phi(kind, float(states[l][j]), float(b.values[p]), float(b.weights[j])))
             return s
 
-        cnt = np.zeros(k + 2, dtype=np.int64)
+        cnt = np.zeros(b.cnt.shape[1], dtype=np.int64)
         for e in members:
             lv = int(b.lev[g, e])
             L = -lv if lv < 0 else lv

@@ -143,6 +143,8 @@ def add(od, st, fval, lj, lf, meta, s, e, g, psi):  # type: ignore[no-untyped-de
     indptr, indices, values, wts, kind = od
     k = kind[0]
     top = meta[O_LOG]
+    if top + 1 + indptr[e + 1] - indptr[e] > lj.shape[0]:
+        raise IndexError("objective undo log capacity exceeded")
     lj[top, 0] = s
     lj[top, 1] = -1
     lf[top] = fval[s]
@@ -179,10 +181,62 @@ def undo_to(st, fval, lj, lf, meta, m):  # type: ignore[no-untyped-def]
 
 
 def log_capacity(od: ObjectiveData, k: int, slots: int) -> int:
-    """Entries an undo log needs when each of ``slots`` slots holds at most ``k`` items."""
+    """Entries an undo log needs when each of ``slots`` slots holds at most ``k`` items
+    (a slot holds distinct items, so at most ``min(k, n)`` of them)."""
     lengths = np.diff(od.indptr)
+    k = min(int(k), int(lengths.shape[0]))
     top = np.sort(lengths)[::-1][:k]
     return int(slots * (int(top.sum()) + k) + 1)
+
+
+def grid_spans(j0: int, j1: int, lows: NDArray[np.float64], highs: NDArray[np.float64],
+               base: float) -> NDArray[np.int64]:
+    """The exponents ``j`` in ``[j0, j1]`` with ``base ** j`` in some interval ``[lows[i], highs[i]]``,
+    as merged inclusive spans (an array of shape ``(spans, 2)``).
+
+    A superset by one step on each side of every interval (the logarithms are rounded), so
+    every threshold of the full grid ``j0..j1`` that lies in an interval is kept.  The
+    thresholds outside every interval are never used by the callers (no item can make them
+    active), and dropping them bounds the grid by the values actually present in the ground
+    set instead of by the whole range between its smallest and largest singleton.
+    """
+    if lows.shape[0] == 0 or j1 < j0:
+        return np.zeros((0, 2), dtype=np.int64)
+    lb = math.log(base)
+    a = np.floor(np.log(lows) / lb) - 1.0
+    b = np.ceil(np.log(highs) / lb) + 1.0
+    a = np.maximum(a, float(j0))
+    b = np.minimum(b, float(j1))
+    keep = a <= b
+    a, b = a[keep].astype(np.int64), b[keep].astype(np.int64)
+    if a.shape[0] == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    reach = np.maximum.accumulate(b)
+    # a span starts where an interval begins after everything before it has ended
+    start = np.ones(a.shape[0], dtype=np.bool_)
+    start[1:] = a[1:] > reach[:-1] + 1
+    first = np.flatnonzero(start)
+    last = np.r_[first[1:] - 1, a.shape[0] - 1]
+    return np.stack([a[first], reach[last]], axis=1).astype(np.int64)
+
+
+def span_count(spans: NDArray[np.int64]) -> int:
+    """Number of exponents in the spans of :func:`grid_spans`."""
+    return int(np.sum(spans[:, 1] - spans[:, 0] + 1)) if spans.shape[0] else 0
+
+
+def grid_values(spans: NDArray[np.int64], base: float) -> NDArray[np.float64]:
+    """``base ** j`` for every exponent of the spans, in increasing order (Python's power,
+    the same floats as a full grid would hold)."""
+    out = np.empty(span_count(spans), dtype=np.float64)
+    i = 0
+    for ja, jb in spans.tolist():
+        for j in range(ja, jb + 1):
+            out[i] = base ** j
+            i += 1
+    return out
 
 
 # --------------------------------------------------------------------------------------

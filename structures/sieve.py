@@ -18,9 +18,11 @@ is :func:`insert` ``(state, pay_i, pay_f, i) -> work`` with the item in
 (the singleton value of each inserted item, and each marginal gain); undo makes
 no oracle call and reports 0.
 
-Slots: threshold ``tau[s] = (1 + eps)^(j0 + s)`` for ``s = 0..S-1``, a grid that
-covers ``[min positive singleton, 2 k max singleton]`` of the whole ground set,
-so every threshold has a dedicated slot; the active ones are ``lo..hi``.  A
+Slots: the thresholds ``tau[s]`` are the powers ``(1 + eps)^j`` of the grid over
+``[min positive singleton, 2 k max singleton]`` of the whole ground set that lie in
+``[v, 2 k v]`` for some singleton value ``v`` (the others can never be active), in
+increasing order, so every threshold that can be active has a dedicated slot; the
+active ones are ``lo..hi``.  A slot holds at most ``w = min(k, n)`` items.  A
 slot is empty before its threshold is instantiated (``m`` only grows between
 undos) and dropped slots keep their content, which undo may need again.
 
@@ -31,7 +33,7 @@ State (a tuple, :func:`make`): the objective data ``od`` (five arrays, see
     tau    : float64[S]        thresholds
     st     : float64[S, D]     coordinate states per slot
     fval   : float64[S]        f(S_v) per slot
-    items  : int64[S, k]       the items of each slot (-1 beyond its size)
+    items  : int64[S, w]       the items of each slot (-1 beyond its size), w = min(k, n)
     size   : int64[S]
     slog   : int64[L, 3]       sieve log: (INS, old lo, old hi) or (ADD, slot, objective log mark)
     slogf  : float64[L]        old m of an INS entry
@@ -89,15 +91,13 @@ class SieveState(NamedTuple):
     fmeta: NDArray[np.float64]
 
 
-def grid(single: NDArray[np.float64], k: int, eps: float) -> NDArray[np.float64]:
-    """Thresholds ``(1 + eps)^j`` covering ``[min positive singleton, 2 k max singleton]``.
-
-    Empty when no item has a positive value.
-    """
+def _full_range(single: NDArray[np.float64], k: int, eps: float) -> tuple[int, int, float]:
+    """``(j0, j1, base)``: the exponents of the full grid covering
+    ``[min positive singleton, 2 k max singleton]`` (``j1 < j0`` when no item has a positive value)."""
+    base = 1.0 + eps
     pos = single[single > 0]
     if pos.shape[0] == 0:
-        return np.zeros(0, dtype=np.float64)
-    base = 1.0 + eps
+        return 0, -1, base
     j0 = int(math.floor(math.log(float(pos.min())) / math.log(base))) - 1
     while base ** j0 > float(pos.min()):
         j0 -= 1
@@ -105,27 +105,77 @@ def grid(single: NDArray[np.float64], k: int, eps: float) -> NDArray[np.float64]
     j1 = int(math.ceil(math.log(top) / math.log(base))) + 1
     while base ** j1 < top:
         j1 += 1
-    return np.array([base ** j for j in range(j0, j1 + 1)], dtype=np.float64)
+    return j0, j1, base
 
 
-def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float) -> SieveState:
-    """An empty sieve for ``k`` items over the ground set of ``od``."""
+def grid_spans(single: NDArray[np.float64], k: int, eps: float) -> tuple[NDArray[np.int64], float]:
+    """The exponents of the thresholds an item can make active, as merged spans, and the base.
+
+    The active thresholds are those in ``[m, 2 k m]`` for ``m`` the largest singleton of
+    the stream, always the singleton value of some item: only the thresholds of the full
+    grid that lie in ``[v, 2 k v]`` for a singleton value ``v`` of the ground set are kept.
+    """
+    j0, j1, base = _full_range(single, k, eps)
+    vals = np.unique(single[single > 0])
+    return _obj.grid_spans(j0, j1, vals, 2.0 * k * vals, base), base
+
+
+def grid(single: NDArray[np.float64], k: int, eps: float) -> NDArray[np.float64]:
+    """Thresholds ``(1 + eps)^j`` of the full grid over ``[min positive singleton,
+    2 k max singleton]`` that some item can make active (see :func:`grid_spans`).
+
+    Empty when no item has a positive value.
+    """
+    spans, base = grid_spans(single, k, eps)
+    return _obj.grid_values(spans, base)
+
+
+class Plan(NamedTuple):
+    """Sizes of a sieve, known before anything is allocated (:func:`plan`)."""
+
+    spans: NDArray[np.int64]
+    base: float
+    slots: int  # S
+    width: int  # items per slot: min(k, n)
+    slog: int  # sieve log entries
+    olog: int  # objective log entries
+    nbytes: int
+
+
+def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float) -> Plan:
+    """The sizes :func:`make` would allocate, and their total in bytes.
+
+    A slot holds distinct items, so at most ``min(k, n)``; the stream holds each item at
+    most once; the thresholds are those some item can make active.
+    """
     n = single.shape[0]
-    tau = grid(single, k, eps)
-    S = max(tau.shape[0], 1)
+    spans, base = grid_spans(single, k, eps)
+    S = max(_obj.span_count(spans), 1)
     D = od.weights.shape[0]
+    w = max(min(k, n), 1)
+    L = n + S * w + 1
+    LJ = _obj.log_capacity(od, w, S)
+    nbytes = 8 * (S * (3 + D + w) + 4 * L + 3 * LJ + max(n, 1) + META_SIZE + 2)
+    return Plan(spans, base, S, w, L, LJ, nbytes)
+
+
+def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float,
+         sizes: Plan | None = None) -> SieveState:
+    """An empty sieve for ``k`` items over the ground set of ``od`` (``sizes``: its :func:`plan`)."""
+    n = single.shape[0]
+    p = plan(od, single, k, eps) if sizes is None else sizes
+    tau = _obj.grid_values(p.spans, p.base)
+    S, D, w, L = p.slots, od.weights.shape[0], p.width, p.slog
     meta = np.zeros(META_SIZE, dtype=np.int64)
     meta[M_K] = k
     meta[M_LO] = 0
     meta[M_HI] = -1
-    L = n + S * k + 1
     return SieveState(
         od.indptr, od.indices, od.values, od.weights, od.kind, single, tau,
         np.zeros((S, D), dtype=np.float64), np.zeros(S, dtype=np.float64),
-        np.full((S, k), -1, dtype=np.int64), np.zeros(S, dtype=np.int64),
+        np.full((S, w), -1, dtype=np.int64), np.zeros(S, dtype=np.int64),
         np.zeros((L, 3), dtype=np.int64), np.zeros(L, dtype=np.float64),
-        np.zeros((_obj.log_capacity(od, k, S), 2), dtype=np.int64),
-        np.zeros(_obj.log_capacity(od, k, S), dtype=np.float64),
+        np.zeros((p.olog, 2), dtype=np.int64), np.zeros(p.olog, dtype=np.float64),
         np.full(max(n, 1), -1, dtype=np.int64), meta, np.zeros(2, dtype=np.float64),
     )
 
@@ -141,6 +191,9 @@ def insert_item(b, e, phi, psi):  # type: ignore[no-untyped-def]
     meta[M_CALLS] += 1
     meta[M_INSERTS] += 1
     top = meta[M_SLOG]
+    if meta[M_NSEQ] >= seq.shape[0] or top >= slog.shape[0]:
+        # the callers offer each item at most once per stream; this is a last line of defence
+        raise IndexError("sieve: stream or log capacity exceeded (an item offered twice?)")
     slog[top, 0] = L_INS
     slog[top, 1] = meta[M_LO]
     slog[top, 2] = meta[M_HI]
@@ -167,6 +220,8 @@ def insert_item(b, e, phi, psi):  # type: ignore[no-untyped-def]
             g = _obj.gain(od, st, meta, s, e, phi)
             calls += 1
             if g >= (tau[s] / 2.0 - fval[s]) / (k - c):
+                if c >= items.shape[1] or top >= slog.shape[0]:
+                    raise IndexError("sieve: slot or log capacity exceeded (an item offered twice?)")
                 slog[top, 0] = L_ADD
                 slog[top, 1] = s
                 slog[top, 2] = meta[M_LOG]
