@@ -51,6 +51,8 @@ class PredictionArrays(NamedTuple):
 
 _INSERT = 1
 _DELETE = 0
+#: largest noise scale of :func:`perturbed`
+_MAX_SCALE = 1e15
 
 
 class EventSequence(Protocol):
@@ -74,18 +76,66 @@ class EventSequence(Protocol):
 # validation helpers
 
 
+_INT64_MAX = (1 << 63) - 1
+#: largest first day / day offset accepted (days stay far from int64 overflow)
+_MAX_DAY = 1 << 62
+
+
 def _int_array(x: ArrayLike, name: str) -> NDArray[np.int64]:
-    a = np.asarray(x)
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be a one-dimensional array of integers, got a {type(x).__name__}")
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"{name} must be a one-dimensional array of integers, got a ragged sequence") from None
     if a.ndim != 1:
         raise ValueError(f"{name} must be a one-dimensional array, got shape {a.shape}")
     if a.size == 0:
         return np.zeros(0, dtype=np.int64)
+    if not isinstance(x, np.ndarray) and a.dtype.kind in "iuf":
+        a = np.asarray(x, dtype=object)  # a list may hide bools among its numbers
+    if a.dtype == object:
+        vals = a.tolist()
+        for k, e in enumerate(vals):
+            if isinstance(e, (bool, np.bool_)) or not isinstance(e, numbers.Real):
+                raise ValueError(f"{name} must hold integers, got {e!r} at position {k}")
+            if not isinstance(e, numbers.Integral):
+                f = float(e)
+                if not (math.isfinite(f) and f == math.floor(f)):
+                    raise ValueError(f"{name} must hold integers, got non-integral floats")
+                vals[k] = int(f)
+            else:
+                vals[k] = int(e)
+            if not -_INT64_MAX - 1 <= vals[k] <= _INT64_MAX:
+                raise ValueError(f"{name} must hold integers in the int64 range, got {vals[k]} at position {k}")
+        return np.array(vals, dtype=np.int64)
     if a.dtype == np.bool_ or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
         raise ValueError(f"{name} must hold integers, got dtype {a.dtype}")
     if np.issubdtype(a.dtype, np.floating):
         if not (np.all(np.isfinite(a)) and np.all(a == np.round(a))):
             raise ValueError(f"{name} must hold integers, got non-integral floats")
+        if np.any(a < -(2.0 ** 63)) or np.any(a >= 2.0 ** 63):
+            raise ValueError(f"{name} must hold integers in the int64 range")
+    elif a.dtype == np.uint64 and int(a.max()) > _INT64_MAX:
+        raise ValueError(f"{name} must hold integers in the int64 range, got {int(a.max())}")
     return a.astype(np.int64, copy=False)
+
+
+def _seed(seed: object) -> object:
+    """A seed for ``numpy.random.default_rng``: None, an integer >= 0 or a numpy seed object."""
+    if seed is None or isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator, np.random.Generator)):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer >= 0 or None, got {seed!r} of type {type(seed).__name__}")
+    if int(seed) < 0:
+        raise ValueError(f"seed must be an integer >= 0 or None, got {int(seed)}")
+    return int(seed)
+
+
+def _flag(x: object, name: str) -> bool:
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {x!r} of type {type(x).__name__}")
+    return bool(x)
 
 
 def _op_array(x: ArrayLike, name: str = "op") -> NDArray[np.int8]:
@@ -120,6 +170,8 @@ def _first_day(first_day: int) -> int:
         raise ValueError(f"first_day must be an integer >= 1, got {first_day!r}") from None
     if d < 1:
         raise ValueError(f"first_day must be an integer >= 1 (days are 1-based), got {d}")
+    if d > _MAX_DAY:
+        raise ValueError(f"first_day must be at most 2**62, got {d}")
     return d
 
 
@@ -238,7 +290,10 @@ def repeat_last_period(
         raise ValueError(f"period must be a positive integer, got {period!r}")
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 0:
         raise ValueError(f"horizon must be a non-negative integer, got {horizon!r}")
+    include_history = _flag(include_history, "include_history")
     T = op.size
+    if T + int(horizon) > _MAX_DAY:
+        raise ValueError(f"horizon must keep the last predicted day at most 2**62, got {int(horizon)}")
     if T < period:
         raise ValueError(f"the history has {T} updates, fewer than one period ({period})")
     src = T - period + np.arange(int(horizon)) % period
@@ -323,9 +378,12 @@ def perturbed(
         ...
     ValueError: scale must be a finite number >= 0, got -1.0
     """
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale < 0:
+    if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale < 0:
         raise ValueError(f"scale must be a finite number >= 0, got {scale!r}")
-    if isinstance(drop, bool) or not isinstance(drop, numbers.Real) or not (0.0 <= drop <= 1.0):
+    if scale > _MAX_SCALE:
+        raise ValueError(f"scale must be at most {_MAX_SCALE:g} (noise beyond it leaves the range of days), got {scale!r}")
+    seed = _seed(seed)
+    if isinstance(drop, (bool, np.bool_)) or not isinstance(drop, numbers.Real) or not (0.0 <= drop <= 1.0):
         raise ValueError(f"drop must be a probability in [0, 1], got {drop!r}")
     op, u, v = _events(batch)
     d0 = _first_day(first_day)
@@ -390,6 +448,7 @@ def garbage(batch: EventSequence, *, seed: int = 0, first_day: int = 1) -> Predi
     >>> bool(((10 <= day) & (day <= 13)).all())
     True
     """
+    seed = _seed(seed)
     op, u, v = _events(batch)
     d0 = _first_day(first_day)
     n = op.size
@@ -585,6 +644,7 @@ def l1_error_arrays(
     if not (r_op.shape == r_u.shape == r_v.shape):
         raise ValueError(f"op, u, v must have equal lengths, got {r_op.size}, {r_u.size}, {r_v.size}")
     d0 = _first_day(first_day)
+    directed = _flag(directed, "directed")
     m, n = int(p_op.size), int(r_op.size)
     if horizon is None:
         t = n
