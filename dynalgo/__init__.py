@@ -20,6 +20,7 @@ from .offline import offline_connectivity
 from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBased, Objective
 from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .offline_apsp import offline_apsp
+from .timeline import TimedConnectivity
 from .errors import (
     CapacityError,
     DuplicateElementError,
@@ -43,6 +44,7 @@ __all__ = [
     "DynamicConnectivity",
     "DynamicBipartiteness",
     "HDTConnectivity",
+    "TimedConnectivity",
     "HDTStats",
     "offline_connectivity",
     "screen_contingencies",
