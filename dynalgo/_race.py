@@ -18,6 +18,7 @@ from structures import hdt as _hdt
 from structures import race_dsu_hdt as _r
 
 from ._engine import LiftingEngine, RaceStats, _grow_rows
+from ._validate import check_allocation
 
 __all__ = ["RaceStats", "Race"]
 
@@ -29,6 +30,7 @@ class Race:
     """The lifted engine (union-find base) raced against HDT over a shared event log."""
 
     def __init__(self, engine: LiftingEngine, n: int, *, share: float, quantum: int, seed: int) -> None:
+        check_allocation(_hdt.initial_bytes(n), f"the HDT backstop on n={n} vertices")
         self.hdt = _hdt.make(n, 16, int(seed) & ((1 << 62) - 1))
         self._init_race(engine, share, quantum)
 
@@ -96,8 +98,14 @@ class Race:
                 return
             if st == 2:
                 e._grow_horizon()
+            elif st == 4:
+                self._grow_backstop()
             else:
                 e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
+
+    def _grow_backstop(self) -> None:
+        """Room for the backstop update the race kernel refused (status 4)."""
+        self.hdt = _hdt.fit(self.hdt)
 
     def _race_kernel(self, queries: NDArray[np.int64], qpos: int, out: NDArray[Any], day0: int) -> tuple[int, int]:
         """One call of the compiled race (a subclass binds its own backstop)."""
@@ -144,9 +152,17 @@ class Race:
 
     def _backstop_catch_up(self) -> int:
         """Apply to the backstop the days it has not applied yet; return its work."""
-        ett, g = _hdt.args(self.hdt)
-        return int(_r.hdt_catch_up(ett, g, self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.log_day0,
-                                   int(self.rmeta[_r.R_DAY_B]), self.day))
+        day_b, w = int(self.rmeta[_r.R_DAY_B]), 0
+        while True:
+            ett, g = _hdt.args(self.hdt)
+            wd, d = _r.hdt_catch_up(ett, g, self.ev_elem, self.ev_op, self.ev_u, self.ev_v, self.log_day0,
+                                    day_b, self.day)
+            w += int(wd)
+            if int(d) >= self.day:
+                return w
+            day_b = int(d)
+            self.rmeta[_r.R_DAY_B] = day_b
+            self.hdt = _hdt.fit(self.hdt)
 
     def clone(self: _R) -> _R:
         """A deep copy of the same class (the engine's kernels are shared, not copied)."""

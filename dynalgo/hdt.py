@@ -73,8 +73,11 @@ class HDTConnectivity:
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer (or above ``2**24``), or ``seed``
+        If ``n`` is not a positive integer (or above ``2**31 - 1``), or ``seed``
         is not a non-negative integer.
+    CapacityError
+        If the arrays allocated up front (about 48 bytes per vertex) would not fit
+        in this machine's memory; raised before allocating.
 
     Examples
     --------
@@ -103,11 +106,14 @@ class HDTConnectivity:
     over the treap priorities of the Euler-tour trees ([HDT] Sec. 3 proves the
     same amortized bound deterministically, with balanced trees): each edge
     rises at most ``log2 n`` levels and each rise costs O(log n).  A single
-    deletion can cost O(m log n) in the worst case.  Memory: ``3 n (floor(log2
-    n) + 1)`` Euler-tour nodes of 36 bytes, plus about 30 bytes per distinct
-    edge ever inserted (edge ids are never recycled; at most ``2**30`` of
-    them).  Self-loops are stored but never become tree edges and are never
-    scanned.
+    deletion can cost O(m log n) in the worst case.  Memory: Euler-tour nodes
+    of 44 bytes are allocated lazily, one per vertex up front (about 48 bytes
+    per vertex in all for an empty structure), and then, for each tree edge of
+    level ``l``, two arc nodes per level ``0..l`` and the endpoints' nodes at
+    levels ``1..l``; the pool grows by doubling and keeps room for the worst
+    case of the next deletion.  Each distinct edge ever inserted costs about 30
+    bytes more (edge ids are never recycled; at most ``2**30`` of them).
+    Self-loops are stored but never become tree edges and are never scanned.
 
     References
     ----------
@@ -127,6 +133,7 @@ class HDTConnectivity:
             raise InvalidInputError(f"n must be at most {_hdt.MAX_N}, got {n!r}")
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
             raise InvalidInputError(f"seed must be a non-negative integer, got {seed!r}")
+        _validate.check_allocation(_hdt.initial_bytes(self._n), f"HDTConnectivity(n={self._n})")
         self._reg = Registry()
         self._s = _hdt.make(self._n, 16, int(seed))
 
@@ -216,7 +223,9 @@ class HDTConnectivity:
             e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
             self._grow_or_rollback()
         ett, g = _hdt.args(self._s)
-        _hdt.insert(ett, g, e, u, v)
+        while _hdt.insert(ett, g, e, u, v) != _hdt.OK:
+            self._s = _hdt.fit(self._s)
+            ett, g = _hdt.args(self._s)
 
     def delete(self, u: int, v: int) -> None:
         """Delete the edge ``{u, v}`` (O(log^2 n) amortized).
@@ -234,7 +243,9 @@ class HDTConnectivity:
         if e < 0:
             raise MissingElementError(f"edge ({u}, {v}) is not present, so it cannot be deleted")
         ett, g = _hdt.args(self._s)
-        _hdt.delete(ett, g, e)
+        while _hdt.delete(ett, g, e) != _hdt.OK:
+            self._s = _hdt.fit(self._s)
+            ett, g = _hdt.args(self._s)
 
     def connected(self, u: int, v: int) -> bool:
         """Whether ``u`` and ``v`` are in the same component (O(log n) expected).
@@ -305,9 +316,13 @@ class HDTConnectivity:
                 f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
         self._grow_or_rollback()
         out = np.zeros(q.shape[0], dtype=np.bool_)
-        ett, g = _hdt.args(self._s)
-        _hdt.run(ett, g, ids, op, u, v, q, out)
-        return out
+        k, qi = 0, 0
+        while True:
+            ett, g = _hdt.args(self._s)
+            k, qi = _hdt.run(ett, g, ids, op, u, v, q, out, k, qi)
+            if k >= T:
+                return out
+            self._s = _hdt.fit(self._s)
 
     # interop ------------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:

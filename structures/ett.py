@@ -30,7 +30,7 @@ Each node has ``NCH`` own counters ``own[x, k]`` (int8) and subtree sums
 State (a tuple, as returned by :func:`make`)::
 
     left, right, parent : int32[N]     -1 for none; parent[root] == -1
-    pri                 : int32[N]     random heap priorities (parent >= child)
+    pri                 : int32[N]     heap priorities (parent >= child), a hash of the node id
     own                 : int8[N, 4]   own counters (channels SIZE, VERT, FLAG_A, FLAG_B)
     agg                 : int32[N, 4]  subtree sums of ``own``
 
@@ -43,7 +43,7 @@ tours, applied to the network simplex algorithm", Math. Programming 78, 1997
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,6 +57,8 @@ __all__ = [
     "FLAG_B",
     "NCH",
     "ETTState",
+    "priorities",
+    "grow",
     "make",
     "find_root",
     "connected",
@@ -91,6 +93,48 @@ class ETTState(NamedTuple):
     agg: NDArray[np.int32]
 
 
+def priorities(seed: int, start: int, stop: int) -> NDArray[np.int32]:
+    """Heap priorities of node ids ``start..stop-1``: a hash of ``(seed, id)`` in ``0..2**31-1``.
+
+    A node's priority depends only on its id, never on when its array was
+    allocated, so a forest grown in several steps is identical to one made at
+    its final size.
+    """
+    ids = np.arange(start, stop, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64((int(seed) * 0xD1B54A32D192ED03) & (2**64 - 1))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(33)).astype(np.int32)
+
+
+def grow(s: ETTState, num_nodes: int, seed: int = 0) -> ETTState:
+    """The same forest with room for node ids ``0..num_nodes-1``; the new ids are unused
+    singletons (not vertex nodes) with the priorities of :func:`priorities`."""
+    old = s.left.shape[0]
+    new = int(num_nodes)
+    if new <= old:
+        return s
+    if new >= 2**31:
+        raise ValueError(f"Euler-tour node ids are int32: {new} nodes do not fit")
+
+    def ext(a: NDArray[Any], fill: int) -> NDArray[Any]:
+        b = np.empty((new,) + a.shape[1:], dtype=a.dtype)
+        b[:old] = a
+        b[old:] = fill
+        return b
+
+    own = ext(s.own, 0)
+    own[old:, SIZE] = 1
+    agg = ext(s.agg, 0)
+    agg[old:, SIZE] = 1
+    pri = np.empty(new, dtype=np.int32)
+    pri[:old] = s.pri
+    pri[old:] = priorities(seed, old, new)
+    return ETTState(ext(s.left, -1), ext(s.right, -1), ext(s.parent, -1), pri, own, agg)
+
+
 def make(num_nodes: int, vertex_nodes: NDArray[np.int64] | None = None, seed: int = 0) -> ETTState:
     """``num_nodes`` singleton trees (``num_nodes < 2**31``).
 
@@ -98,19 +142,13 @@ def make(num_nodes: int, vertex_nodes: NDArray[np.int64] | None = None, seed: in
     all other nodes start as unused singletons, to become arc nodes.
     """
     n = max(int(num_nodes), 1)
-    rng = np.random.default_rng(seed)
-    own = np.zeros((n, NCH), dtype=np.int8)
-    own[:, SIZE] = 1
+    empty = np.zeros(0, dtype=np.int32)
+    s = grow(ETTState(empty, empty, empty, empty, np.zeros((0, NCH), np.int8), np.zeros((0, NCH), np.int32)), n, seed)
     if vertex_nodes is not None:
-        own[np.asarray(vertex_nodes, dtype=np.int64), VERT] = 1
-    return ETTState(
-        np.full(n, -1, dtype=np.int32),
-        np.full(n, -1, dtype=np.int32),
-        np.full(n, -1, dtype=np.int32),
-        rng.integers(0, 2**31 - 1, size=n, dtype=np.int32),
-        own,
-        own.astype(np.int32),
-    )
+        vn = np.asarray(vertex_nodes, dtype=np.int64)
+        s.own[vn, VERT] = 1
+        s.agg[vn, VERT] = 1
+    return s
 
 
 # ---------------------------------------------------------------------------------

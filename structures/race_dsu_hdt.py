@@ -103,24 +103,31 @@ def settle_day(rmeta, rf, stack, meta, t, winner):  # type: ignore[no-untyped-de
 
 @kernel
 def hdt_apply(ett, g, ev_elem, ev_op, ev_u, ev_v, k):  # type: ignore[no-untyped-def]
-    """Apply event row ``k`` to HDT; return its work units (see the module docstring)."""
+    """Apply event row ``k`` to HDT; return its work units (see the module docstring), or -1
+    if HDT's node pool needs to grow first (nothing was applied: :func:`structures.hdt.fit`)."""
     meta = g[0]
     before = meta[hdt.M_TREE_PUSHES] + meta[hdt.M_NONTREE_PUSHES] + meta[hdt.M_SCANNED]
     if ev_op[k] == 1:
-        hdt.insert(ett, g, ev_elem[k], ev_u[k], ev_v[k])
+        st = hdt.insert(ett, g, ev_elem[k], ev_u[k], ev_v[k])
     else:
-        hdt.delete(ett, g, ev_elem[k])
+        st = hdt.delete(ett, g, ev_elem[k])
+    if st != hdt.OK:
+        return -1
     after = meta[hdt.M_TREE_PUSHES] + meta[hdt.M_NONTREE_PUSHES] + meta[hdt.M_SCANNED]
     return 1 + WALKS * meta[hdt.M_L] * (1 + after - before)
 
 
 @kernel
 def hdt_catch_up(ett, g, ev_elem, ev_op, ev_u, ev_v, log_day0, day_b, target):  # type: ignore[no-untyped-def]
-    """Apply the days ``day_b + 1 .. target`` to HDT; return the work units."""
+    """Apply the days ``day_b + 1 .. target`` to HDT; return ``(work units, last day applied)``
+    (before ``target`` if HDT's node pool must grow: grow it and call again from there)."""
     w = 0
     for d in range(day_b + 1, target + 1):
-        w += hdt_apply(ett, g, ev_elem, ev_op, ev_u, ev_v, d - log_day0 - 1)
-    return w
+        x = hdt_apply(ett, g, ev_elem, ev_op, ev_u, ev_v, d - log_day0 - 1)
+        if x < 0:
+            return w, d - 1
+        w += x
+    return w, target
 
 
 @kernel
@@ -146,7 +153,8 @@ def race(  # type: ignore[no-untyped-def]
     ``queries`` rows are (batch day, x, y), batch day ``k`` is absolute day
     ``day0 + k``.  Resumable: the state of the race is ``rmeta`` / ``rf``.
     Returns ``(next query, status)``: status 0 done, 2 the lifted side needs a
-    larger horizon, 3 it needs more instance rows (grow and call again).
+    larger horizon, 3 it needs more instance rows, 4 HDT's node pool must grow
+    (:func:`structures.hdt.fit`); grow and call again.
     """
     nq = queries.shape[0]
     quantum = max(rmeta[R_QUANTUM], 1)
@@ -202,6 +210,8 @@ def race(  # type: ignore[no-untyped-def]
                 else:
                     d = rmeta[R_DAY_B] + 1
                     w = hdt_apply(ett, g, ev_elem, ev_op, ev_u, ev_v, d - log_day0 - 1)
+                    if w < 0:
+                        return qpos, 4
                     rmeta[R_DAY_B] = d
                     rf[F_CLOCK_B] += w / share
                     rmeta[R_WORK_B] += w
