@@ -135,11 +135,12 @@ def int_array(
         out = np.ascontiguousarray(a, dtype=np.int64)
         return out if clip_hi is None else np.minimum(out, clip_hi)
     if kind == "f" and floats:
-        bad = ~np.isfinite(a)
-        bad |= a != np.round(a)
-        bad |= a < -(2.0 ** 63)
-        if clip_hi is None:
-            bad |= a >= 2.0 ** 63
+        with np.errstate(over="ignore", invalid="ignore"):  # 2**63 is inf in float16
+            bad = ~np.isfinite(a)
+            bad |= a != np.round(a)
+            bad |= a < -(2.0 ** 63)
+            if clip_hi is None:
+                bad |= a >= 2.0 ** 63
         if np.any(bad):
             k = int(np.argmax(bad))
             raise err(f"{what}{_where(a.shape, k)} = {a.flat[k]!r} is not an integer in the int64 range")
