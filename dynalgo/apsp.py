@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -15,6 +15,7 @@ from structures import apsp_dense as _dense
 from structures import apsp_dynamic as _dyn
 from structures import engine as _k
 from structures import lifted_apsp as _lifted
+from structures import race_apsp as _race_apsp_kernels
 from structures import sequence as _sequence
 
 from . import _validate
@@ -35,14 +36,37 @@ __all__ = ["DynamicAPSP"]
 _BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
 
 
-def _weight(w: Any, what: str = "weight") -> float:
-    """A finite real weight, or :class:`InvalidInputError`."""
+def _weight(w: Any, what: str = "weight", limit: float = float("inf")) -> float:
+    """A finite real weight of magnitude at most ``limit``, or :class:`InvalidInputError`."""
     if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real):
         raise InvalidInputError(f"{what} must be a finite real number, got {w!r} of type {type(w).__name__}")
-    x = float(w)
+    try:
+        x = float(w)
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise InvalidInputError(f"{what} {w!r} is not representable as a float64 weight") from exc
     if not np.isfinite(x):
         raise InvalidInputError(f"{what} must be finite (NaN and infinity are not arc weights), got {x}")
+    if abs(x) > limit:
+        raise InvalidInputError(f"{what} {x} is too large: weights are at most {limit:.6g} in magnitude "
+                                "(so that sums along paths cannot overflow)")
     return x
+
+
+def _positive_int(x: Any, what: str, limit: int = 1 << 62) -> int:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) or not 1 <= int(x) <= limit:
+        raise InvalidInputError(f"{what} must be a positive integer up to {limit}, got {x!r}")
+    return int(x)
+
+
+class _Plan(NamedTuple):
+    """What :meth:`DynamicAPSP._plan` decided for a batch."""
+
+    exp: int  # grid exponent
+    bad: int  # first rejected row (-1: none)
+    batch: NDArray[np.float64]  # stored weights of the batch rows (0 on deletions)
+    grid: NDArray[np.float64]  # the same rounded to the grid, before the bumps
+    present_ids: NDArray[np.int64]  # present elements
+    present: NDArray[np.float64] | None  # their stored weights on the new grid (None: the grid is unchanged)
 
 
 def _depth_bound(horizon: int) -> int:
@@ -158,11 +182,17 @@ class DynamicAPSP:
         self._directed = bool(directed)
         if backstop not in ("dynamic", None):
             raise InvalidInputError(f"backstop must be 'dynamic' or None, got {backstop!r}")
-        share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
+        try:
+            share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
+        except OverflowError:
+            share = -1.0
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
             raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
-        if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, (int, np.integer)) or race_quantum < 1:
-            raise InvalidInputError(f"race_quantum must be a positive integer, got {race_quantum!r}")
+        race_quantum = _positive_int(race_quantum, "race_quantum")
+        # lifted side: 28 n^2 bytes of matrices plus the part of the undo log in use (about 4 n^2
+        # entries of 16 bytes); the backstop: 36 n^2 bytes
+        need = (28.0 + 64.0 + (36.0 if backstop == "dynamic" else 0.0)) * self._n * self._n
+        _validate.check_allocation(need, f"DynamicAPSP(n={self._n}) (dense n x n matrices)")
         self._reg = Registry()
         predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
@@ -176,6 +206,12 @@ class DynamicAPSP:
         self._ensure_log(0)
         self._present = np.zeros(max(self._reg.size, 16), dtype=np.bool_)
         self._w = np.zeros(max(self._reg.size, 16), dtype=np.float64)
+        # the numeric contract: the kernels hold the weights rounded to a grid of spacing
+        # quantum(E) (and bumped; see _plan), on which every sum is exact
+        self._ws = np.zeros(max(self._reg.size, 16), dtype=np.float64)
+        self._exp = _dense.GRID_MIN_EXP
+        self._max_bump = 0.0
+        self._wmax = _dense.max_weight(self._n)
         if backstop == "dynamic":
             self._race = APSPRace(self._engine, self._n, undirected=not self._directed, share=share,
                                   quantum=int(race_quantum))
@@ -207,6 +243,9 @@ class DynamicAPSP:
             w = np.zeros(cap, dtype=np.float64)
             w[: self._w.shape[0]] = self._w
             self._w = w
+            w = np.zeros(cap, dtype=np.float64)
+            w[: self._ws.shape[0]] = self._ws
+            self._ws = w
         if self._race is not None:
             self._race.reserve(size)
         else:
@@ -257,6 +296,34 @@ class DynamicAPSP:
         return int(np.count_nonzero(self._present[: self._reg.size]))
 
     @property
+    def max_weight(self) -> float:
+        """The largest accepted ``|weight|``: ``2^(1022 - L)`` with ``2^L >= 8 n``, so that no sum
+        along paths can overflow."""
+        return self._wmax
+
+    @property
+    def quantum(self) -> float:
+        """The spacing ``q`` of today's weight grid (0.0 before the first non-zero weight).
+
+        The numeric contract: each weight is rounded to the nearest multiple of
+        ``q = 2^(E + L - 53)``, where every weight seen so far is at most ``2^E``
+        in magnitude (``E`` is the exponent of the largest weight plus 4, and
+        grows only when a weight beyond ``2^E`` arrives) and ``2^L >= 8 n``; on
+        this grid every sum the structure forms is exact in float64.  A cycle is
+        negative when its grid weight is below ``-(n + 1024) q``; a new arc
+        that closes a cycle of grid weight between that and 0 is *bumped*: its
+        stored weight is raised just enough to make the cycle weigh 0.
+        """
+        return 0.0 if self._exp == _dense.GRID_MIN_EXP else _dense.quantum(self._exp, self._n)
+
+    @property
+    def error_bound(self) -> float:
+        """A bound on ``|distance - exact distance|`` over all pairs, where the exact distance
+        is computed in exact arithmetic from the weights as given: ``(n - 1) (q / 2 + b)``,
+        with ``q`` the :attr:`quantum` and ``b`` the largest bump applied so far (usually 0)."""
+        return (self._n - 1) * (self.quantum / 2.0 + self._max_bump)
+
+    @property
     def stats(self) -> EngineStats:
         """Work counters of the lifting engine (:class:`dynalgo.EngineStats`); with a backstop,
         ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`), whose
@@ -291,19 +358,18 @@ class DynamicAPSP:
             raise MissingElementError(f"{self._name(u, v)} is not present")
         return float(self._w[e])
 
-    def _negative_cycle(self, u: int, v: int, w: float) -> str | None:
-        """Why inserting ``(u, v, w)`` today would close a negative cycle (None: it would not)."""
+    def _negative_cycle(self, u: int, v: int, w: float, wq: float) -> str | None:
+        """Why inserting ``(u, v)`` of weight ``w`` (``wq`` on today's grid) would close a negative
+        cycle (None: it would not).  Exact: every value involved lies on the grid."""
         d = self._today()
-        if u == v and w < 0:
+        band = _dense.cycle_band(self._exp, self._n)
+        if u == v and wq < -band:
             return f"self-loop ({u}, {u}) of negative weight {w} is a negative cycle"
-        if not self._directed and w < 0:
+        if not self._directed and 2.0 * wq < -band:
             return f"undirected edge ({u}, {v}) of negative weight {w} is a negative cycle u -> v -> u"
-        if d[v, u] + w < 0:
-            return (f"{self._name(u, v)} of weight {w} would close a cycle of weight {d[v, u] + w} "
+        if d[v, u] + wq < -band:
+            return (f"{self._name(u, v)} of weight {w} would close a cycle of weight {d[v, u] + wq} "
                     f"(through the path {v} -> {u} of length {d[v, u]})")
-        if not self._directed and d[u, v] + w < 0:
-            return (f"{self._name(u, v)} of weight {w} would close a cycle of weight {d[u, v] + w} "
-                    f"(through the path {u} -> {v} of length {d[u, v]})")
         return None
 
     def insert(self, u: int, v: int, weight: float = 1.0, *, predicted_deletion: int | None = None) -> None:
@@ -315,7 +381,9 @@ class DynamicAPSP:
             Endpoints in ``0..n-1``.  A self-loop of non-negative weight is
             allowed (it never shortens a path).
         weight : float, default 1.0
-            A finite real; negative weights are allowed unless they close a negative cycle.
+            A finite real of magnitude at most :attr:`max_weight`; negative
+            weights are allowed unless they close a negative cycle (in the sense
+            of the numeric contract, see :attr:`quantum`).
         predicted_deletion : int, optional
             Predicted day of this arc's deletion (absolute day; the predicted-deletion model).
 
@@ -324,7 +392,7 @@ class DynamicAPSP:
         VertexError
             If an endpoint is not an integer in ``0..n-1``.
         InvalidInputError
-            If ``weight`` is not a finite real number.
+            If ``weight`` is not a finite real number of magnitude at most :attr:`max_weight`.
         DuplicateElementError
             If the arc is already present (use :meth:`set_weight`).
         NegativeCycleError
@@ -336,21 +404,40 @@ class DynamicAPSP:
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        w = _weight(weight)
+        w = _weight(weight, limit=self._wmax)
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
         key = self._key(u, v)
         e = self._reg.get(key)
         if e >= 0 and self._present[e]:
             raise DuplicateElementError(f"{self._name(u, v)} is already present; delete it first or use set_weight")
-        why = self._negative_cycle(u, v, w)
-        if why is not None:
-            raise NegativeCycleError(why)
+        exp = self._exponent_for(abs(w))
+        if exp != self._exp:
+            # the grid grows: plan on a copy, so that a rejection changes nothing
+            one = np.ones(1, dtype=np.int64)
+            plan = self._plan(exp, one, np.array([u], dtype=np.int64), np.array([v], dtype=np.int64),
+                              np.array([w], dtype=np.float64))
+            if plan.bad >= 0:
+                raise NegativeCycleError(f"{self._name(u, v)} of weight {w} would close a negative cycle")
+            self._regrid(plan)
+            ws = float(plan.batch[0])
+            self._max_bump = max(self._max_bump, ws - float(plan.grid[0]))
+        else:
+            wq = float(_dense.to_grid(w, self._exp, self._n))
+            why = self._negative_cycle(u, v, w, wq)
+            if why is not None:
+                raise NegativeCycleError(why)
+            d = self._today()
+            ws = max(wq, -float(d[v, u]))
+            if not self._directed:
+                ws = max(ws, 0.0)
+            self._max_bump = max(self._max_bump, ws - wq)
         if e < 0:
             e = int(self._reg.assign(np.array([key], dtype=np.int64))[0])
         self._reserve()
         self._present[e] = True
         self._w[e] = w
-        self._step(e, int(Op.INSERT), u, v, w, pdel)
+        self._ws[e] = ws
+        self._step(e, int(Op.INSERT), u, v, ws, pdel)
 
     def delete(self, u: int, v: int) -> None:
         """Delete the arc ``u -> v`` (one day).
@@ -383,7 +470,7 @@ class DynamicAPSP:
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        w = _weight(weight)
+        w = _weight(weight, limit=self._wmax)
         e = self._reg.get(self._key(u, v))
         if e < 0 or not self._present[e]:
             raise MissingElementError(f"{self._name(u, v)} is not present, so its weight cannot be set")
@@ -431,20 +518,82 @@ class DynamicAPSP:
         return view
 
     # batches ------------------------------------------------------------------------
-    def _dry_run(self, op: NDArray[np.int64], u: NDArray[np.int64], v: NDArray[np.int64],
-                 w: NDArray[np.float64]) -> int:
-        """Index of the first update of the batch that would close a negative cycle (-1: none),
-        found on a copy of today's graph by the fully dynamic structure."""
-        if self._race is not None:
-            state = _dyn.copy(self._race.backstop)
-            self._race.backstop_catch_up(state)
-        else:
-            state = _dyn.make(self._n, not self._directed)
-            pres = np.flatnonzero(self._present[: self._reg.size])
+    def _exponent_for(self, max_abs: float) -> int:
+        """The grid exponent after weights up to ``max_abs`` arrive (it only ever grows)."""
+        if max_abs <= 2.0 ** self._exp:
+            return self._exp
+        return max(self._exp, _dense.grid_exponent(max_abs, self._n))
+
+    def _plan(self, exp: int, op: NDArray[np.int64], u: NDArray[np.int64], v: NDArray[np.int64],
+              w: NDArray[np.float64]) -> "_Plan":
+        """The stored weights of a batch on the grid of exponent ``exp`` (and, when the grid
+        changes, of the present arcs), and its first rejected row, computed on a copy.
+
+        Each weight is rounded to the grid, then raised by its *bump* (see
+        :func:`structures.apsp_dynamic.apply_batch`): the least increase that makes
+        every cycle it closes non-negative.  An insertion whose cycle is below
+        ``-cycle_band`` is rejected instead.  Nothing of the structure changes.
+        """
+        n = self._n
+        ins = op == Op.INSERT
+        wq = np.where(ins, _dense.to_grid(w, exp, n), 0.0)
+        batch = wq.copy()
+        band = _dense.cycle_band(exp, n)
+        pres = np.flatnonzero(self._present[: self._reg.size])
+        keys = self._reg.keys[pres]
+        pu, pv = keys // n, keys % n
+        present: NDArray[np.float64] | None = None
+        state: _dyn.DynamicState | None = None
+        if exp != self._exp:
+            present = _dense.to_grid(self._w[pres], exp, n)
+            if bool(np.any(present < 0.0)) or bool(np.any(wq[ins] < 0.0)):
+                state = _dyn.make(n, not self._directed)
+                _dyn.apply_batch(state, np.ones(pres.shape[0], dtype=np.int64), pu, pv, present, band, 2)
+        elif bool(np.any(wq[ins] < 0.0)) or bool(np.any(self._ws[pres] < 0.0)):
+            if self._race is not None:
+                state = _dyn.copy(self._race.backstop)
+                self._race.backstop_catch_up(state)
+            else:
+                state = _dyn.make(n, not self._directed)
+                _dyn.apply_batch(state, np.ones(pres.shape[0], dtype=np.int64), pu, pv, self._ws[pres].copy(), 0.0, 0)
+        bad = -1 if state is None else int(_dyn.apply_batch(state, op, u, v, batch, band, 1))
+        return _Plan(exp, bad, batch, wq, pres, present)
+
+    def _regrid(self, plan: "_Plan") -> None:
+        """Move to the grid of ``plan`` (which grew): store the present arcs' new weights on both
+        sides and rebuild them (the lifted side recomputes today's path, the backstop starts over)."""
+        assert plan.present is not None
+        pres, ws = plan.present_ids, plan.present
+        self._max_bump = max(self._max_bump, float(np.max(ws - _dense.to_grid(self._w[pres], plan.exp, self._n),
+                                                             initial=0.0)))
+        race = self._race
+        if race is not None:
+            race.catch_up()
+        eng = self._engine
+        self._exp = plan.exp
+        self._ws[pres] = ws
+        H = int(eng.meta[_k.M_H])
+        for e, x in zip(pres.tolist(), ws.tolist()):
+            i = int(eng.elem[e, _k.E_PRESENT])
+            eng.spay_f[0, int(eng.inst[i, _k.I_INS])] = x
+            dl = int(eng.inst[i, _k.I_DEL])
+            if 1 <= dl <= H and int(eng.days[_k.ROW_SLOT_DEL, dl]) == i:
+                eng.spay_f[1, dl] = x
+        eng.base.reset_path(eng.stack, eng.meta, eng.bstate)
+        none_i = np.zeros(0, dtype=np.int64)
+        while True:
+            _, st = _race_apsp_kernels.lifted_step(
+                eng.days, eng.spay_i, eng.spay_f, eng.cand, eng.inst, eng.elem, eng.stack, eng.meta, eng.bstate,
+                none_i, none_i, none_i, none_i, np.zeros(0, dtype=np.float64), none_i, eng.day, eng.day, 1 << 62)
+            if int(st) == 0:
+                break
+            eng._grow_horizon()  # pragma: no cover  (no event is handled, so never needed)
+        if race is not None:
+            bs = _dyn.make(self._n, not self._directed)
             keys = self._reg.keys[pres]
-            _dyn.apply_batch(state, np.ones(pres.shape[0], dtype=np.int64), keys // self._n, keys % self._n,
-                             self._w[pres], False)
-        return int(_dyn.apply_batch(state, op, u, v, w, True))
+            _dyn.apply_batch(bs, np.ones(pres.shape[0], dtype=np.int64), keys // self._n, keys % self._n,
+                             ws.copy(), 0.0, 0)
+            race.backstop = bs
 
     def run(
         self,
@@ -488,11 +637,12 @@ class DynamicAPSP:
         op = np.ascontiguousarray(batch.op, dtype=np.int64)
         w = np.where(op == Op.INSERT, np.ascontiguousarray(batch.weight, dtype=np.float64), 0.0)
         _validate.vertex_arrays(self._n, u, v, "update")
-        bad_w = ~np.isfinite(w)
+        bad_w = ~(np.abs(w) <= self._wmax)
         if np.any(bad_w):
             k = int(np.argmax(bad_w))
             raise InvalidInputError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
-                                    f"with weight {w[k]}: weights must be finite")
+                                    f"with weight {w[k]}: weights must be finite and at most {self._wmax:.6g} "
+                                    "in magnitude")
         q = as_queries(queries, self._n, 0, T)
         day0 = self.day
         if predicted_deletions is None:
@@ -512,20 +662,23 @@ class DynamicAPSP:
                 raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts {name}, which is already present")
             raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes {name}, which is not present")
         ins = op == Op.INSERT
-        negative = bool(np.any(w[ins] < 0)) or bool(np.any(self._w[: known][self._present[: known]] < 0))
-        if negative:
-            loops = ins & (u == v) & (w < 0)
-            und = ins & (w < 0) if not self._directed else np.zeros(T, dtype=np.bool_)
-            k = int(np.argmax(loops | und)) if np.any(loops | und) else self._dry_run(op, u, v, w)
-            if k >= 0:
-                self._reg.rollback()
-                raise NegativeCycleError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
-                                         f"of weight {w[k]}, which would close a negative cycle")
+        exp = self._exponent_for(float(np.max(np.abs(w[ins]), initial=0.0)))
+        plan = self._plan(exp, op, u, v, w)
+        if plan.bad >= 0:
+            self._reg.rollback()
+            k = plan.bad
+            raise NegativeCycleError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
+                                     f"of weight {w[k]}, which would close a negative cycle")
+        if exp != self._exp:
+            self._regrid(plan)
+        ws = plan.batch
+        self._max_bump = max(self._max_bump, float(np.max(ws - plan.grid, initial=0.0)))
         self._reserve()
         self._present[: present.shape[0]] = present
         self._w[ids[ins]] = w[ins]
+        self._ws[ids[ins]] = ws[ins]
         out = np.zeros(q.shape[0], dtype=np.float64)
-        self._apply((ids, op, u, v, w, pdel), q, out)
+        self._apply((ids, op, u, v, ws, pdel), q, out)
         return out
 
     # interop ------------------------------------------------------------------------
@@ -588,7 +741,11 @@ class DynamicAPSP:
         self._reg.check()
         ne = self._reg.size
         assert not np.any(self._present[ne:]), "presence flag beyond the registry"
-        want = self._arc_matrix()
+        want = self._arc_matrix(stored=True)
+        pres = np.flatnonzero(self._present[:ne])
+        ws = self._ws[pres]
+        assert np.array_equal(_dense.to_grid(ws, self._exp, self._n), ws), "a stored weight is off the grid"
+        assert np.all(ws >= _dense.to_grid(self._w[pres], self._exp, self._n)), "a stored weight below its grid value"
         _dense.check(self._dense_state())
         if self._race is None:
             self._engine.check()
@@ -614,18 +771,19 @@ class DynamicAPSP:
         _dense.check(dense)
         _dyn.check(twin.backstop)
         assert np.array_equal(dense.W, want) and np.array_equal(twin.backstop.W, want), "a side (caught up) holds other arcs"
-        a, b = dense.d, twin.backstop.d
-        assert np.array_equal(np.isinf(a), np.isinf(b)), "the sides disagree on reachability"
-        fin = np.isfinite(a)
-        assert np.allclose(a[fin], b[fin], rtol=1e-9, atol=1e-9), "the sides disagree on distances"
+        # both sides compute in exact arithmetic on the same stored weights
+        assert np.array_equal(dense.d, twin.backstop.d), "the sides disagree on distances"
 
-    def _arc_matrix(self) -> NDArray[np.float64]:
+    def _arc_matrix(self, stored: bool = False) -> NDArray[np.float64]:
+        """The present arcs as a weight matrix (``inf``: absent); ``stored``: the weights the kernels hold."""
         W = np.full((self._n, self._n), np.inf)
-        arcs = self.arcs()
-        a, b = arcs[:, 0].astype(np.int64), arcs[:, 1].astype(np.int64)
-        W[a, b] = arcs[:, 2]
+        pres = np.flatnonzero(self._present[: self._reg.size])
+        keys = self._reg.keys[pres]
+        a, b = keys // self._n, keys % self._n
+        w = (self._ws if stored else self._w)[pres]
+        W[a, b] = w
         if not self._directed:
-            W[b, a] = arcs[:, 2]
+            W[b, a] = w
         return W
 
     def __repr__(self) -> str:

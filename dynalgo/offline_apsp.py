@@ -84,6 +84,8 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
     n = _validate.vertex_count(n)
     if n > _dense.MAX_N:
         raise InvalidInputError(f"n must be at most {_dense.MAX_N}, got {n}")
+    if not isinstance(directed, (bool, np.bool_)):
+        raise InvalidInputError(f"directed must be a bool, got {directed!r}")
     if not isinstance(batch, UpdateBatch):
         raise InvalidInputError(f"batch must be an UpdateBatch, got {type(batch).__name__}")
     T = len(batch)
@@ -92,18 +94,26 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
     v = np.ascontiguousarray(batch.v, dtype=np.int64)
     w = np.where(op == Op.INSERT, np.ascontiguousarray(batch.weight, dtype=np.float64), 0.0)
     _check_vertices(n, u, v)
-    if not np.all(np.isfinite(w)):
-        k = int(np.argmax(~np.isfinite(w)))
-        raise InvalidInputError(f"day {k + 1}: arc ({int(u[k])}, {int(v[k])}) has weight {w[k]}; weights must be finite")
+    wmax = _dense.max_weight(n)
+    bad_w = ~(np.abs(w) <= wmax)
+    if np.any(bad_w):
+        k = int(np.argmax(bad_w))
+        raise InvalidInputError(f"day {k + 1}: arc ({int(u[k])}, {int(v[k])}) has weight {w[k]}; weights must be "
+                                f"finite and at most {wmax:.6g} in magnitude for n = {n}")
     q = as_queries(queries, n, 0, T)
-    negative = bool(np.any(w < 0))
-    out, bad, lives = _oa.offline_apsp(n, op, u, v, w, q, directed=bool(directed), check_cycles=negative)
+    # distances, successors, arc weights, stamps (28 n^2 bytes) and an undo log of up to
+    # (log2 T + 3) n^2 entries of 16 bytes, of which about 4 n^2 are typically in use
+    _validate.check_allocation(32.0 * n * n, f"offline_apsp with n = {n} (dense n x n matrices)")
+    lives = _oa.arc_lives(n, op, u, v, bool(directed))
     if lives.status != _off.OK:
         i = lives.where
         arc = f"({int(u[i])}, {int(v[i])})"
         if lives.status == _off.DUPLICATE_INSERT:
             raise DuplicateElementError(f"day {i + 1}: insert of arc {arc}, which is already present")
         raise MissingElementError(f"day {i + 1}: delete of arc {arc}, which is absent")
-    if bad:
-        raise NegativeCycleError(f"the graph of day {bad} has a cycle of negative weight")
+    ws, _e, first_bad = _oa.grid_weights(n, op, u, v, w, bool(directed))
+    if first_bad >= 0:
+        raise NegativeCycleError(f"the graph of day {first_bad + 1} has a cycle of negative weight: the insertion of "
+                                 f"arc ({int(u[first_bad])}, {int(v[first_bad])}) of weight {w[first_bad]} closes it")
+    out, _bad, _lives = _oa.offline_apsp(n, op, u, v, ws, q, directed=bool(directed), check_cycles=False)
     return out

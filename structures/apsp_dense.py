@@ -61,7 +61,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ._jit import inline_kernel, kernel
+from ._jit import alloc_kernel, inline_kernel, kernel
 
 LOG_SIZE = 0
 LAST_MARK = 1  # log size when the current segment started
@@ -336,8 +336,101 @@ def distance(state, x, y):  # type: ignore[no-untyped-def]
 
 @kernel
 def closes_negative_cycle(d, u, v, w):  # type: ignore[no-untyped-def]
-    """Whether adding arc ``(u, v, w)`` to the graph with distances ``d`` creates a negative cycle."""
+    """Whether adding arc ``(u, v, w)`` to the graph with distances ``d`` creates a negative cycle
+    (exact when the weights lie on the grid of :func:`quantum`)."""
     return d[v, u] + w < 0.0
+
+
+# ---------------------------------------------------------------------------------
+# the weight grid (the numeric contract of the APSP structures)
+# ---------------------------------------------------------------------------------
+#: exponents of the grid are clamped to ``[GRID_MIN_EXP, 1022 - grid_bits(n)]``
+GRID_MIN_EXP = -960
+#: binary digits of head-room a structure that learns its weights one at a time adds above
+#: the largest weight it has seen, so that the grid changes only when weights grow 16-fold
+GRID_HEADROOM = 4
+#: a cycle is negative when its weight on the grid is below ``-(n + CYCLE_SLACK) * quantum``
+CYCLE_SLACK = 1024
+
+
+def grid_bits(n: int) -> int:
+    """``L`` with ``2^L >= 8 n``: every sum the kernels form (at most ``2 n`` weights of
+    magnitude up to ``2^E``, plus the bumps) stays below ``2^(E + L - 1)``."""
+    return max(int(n) - 1, 1).bit_length() + 3
+
+
+def max_weight(n: int) -> float:
+    """The largest accepted ``|weight|`` for ``n`` vertices: sums of ``8 n`` of them stay finite."""
+    return float(2.0 ** (1022 - grid_bits(n)))
+
+
+def grid_exponent(max_abs: float, n: int, headroom: int = GRID_HEADROOM) -> int:
+    """The grid exponent ``E`` (all weights at most ``2^E`` in magnitude) for weights up to ``max_abs``."""
+    hi = 1022 - grid_bits(n)
+    if not max_abs > 0.0:
+        return GRID_MIN_EXP
+    e = int(np.ceil(np.log2(max_abs)))
+    if 2.0 ** e < max_abs:  # guard against log2 rounding down
+        e += 1
+    return int(min(max(e + headroom, GRID_MIN_EXP), hi))
+
+
+def quantum(exponent: int, n: int) -> float:
+    """The spacing ``q = 2^(E + L - 53)`` of the weight grid: sums of grid values of magnitude
+    below ``2^53 q`` are exact in float64, so every kernel computes in exact arithmetic."""
+    return float(2.0 ** (exponent + grid_bits(n) - 53))
+
+
+def cycle_band(exponent: int, n: int) -> float:
+    """The tolerance ``(n + CYCLE_SLACK) q``: a cycle is rejected only when its grid weight is below minus this."""
+    return float((n + CYCLE_SLACK) * quantum(exponent, n))
+
+
+def to_grid(w: NDArray[np.float64] | float, exponent: int, n: int) -> NDArray[np.float64]:
+    """Round weights to the nearest multiple of :func:`quantum` (ties to even; exact scaling by powers of two)."""
+    q = quantum(exponent, n)
+    return np.asarray(np.rint(np.asarray(w, dtype=np.float64) * (1.0 / q)) * q, dtype=np.float64)
+
+
+@alloc_kernel
+def walks_are_trees(nxt, toward_column):  # type: ignore[no-untyped-def]
+    """Whether every pointer walk of ``nxt`` ends without repeating a vertex; O(n^2).
+
+    ``toward_column``: ``nxt[x, y]`` is the next vertex from ``x`` towards ``y``
+    (the walks to a fixed ``y`` must form a tree rooted at ``y``); otherwise
+    ``nxt[x, y]`` is the vertex before ``y`` on the path from ``x`` (the walks
+    back from every ``y`` must form a tree rooted at ``x``).  Returns -1 when
+    they do, else the root whose pointers cycle.
+    """
+    n = nxt.shape[0]
+    state = np.zeros(n, dtype=np.int64)  # per root: 0 unseen, stamp - 1 on the walk, stamp done
+    stk = np.zeros(n + 1, dtype=np.int64)
+    for r in range(n):
+        base = 2 * r + 2
+        state[r] = base
+        for s in range(n):
+            if state[s] == base:
+                continue
+            sp = 0
+            z = s
+            ok = True
+            while True:
+                if state[z] == base:
+                    break
+                if state[z] == base - 1 or sp > n:
+                    ok = False
+                    break
+                state[z] = base - 1
+                stk[sp] = z
+                sp += 1
+                z = nxt[z, r] if toward_column else nxt[r, z]
+                if z < 0:
+                    break
+            if not ok:
+                return r
+            for i in range(sp):
+                state[stk[i]] = base
+    return -1
 
 
 @kernel
@@ -408,6 +501,8 @@ def check(state: DenseState, rtol: float = 1e-9) -> None:
     assert np.all((s >= 0) & (s < n)), "finite distance without a successor"
     assert np.all(np.isfinite(W[xs, s])), "successor is not an out-neighbour"
     assert np.all(close(d[xs, ys], W[xs, s] + d[s, ys])), "distance not realized by the successor"
+    bad = int(walks_are_trees(succ, True))
+    assert bad < 0, f"the successor walks towards {bad} cycle (a walk longer than n)"
     if n <= 64:
         out = np.empty(n + 1, dtype=np.int64)
         for x, y in zip(xs.tolist(), ys.tolist()):

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._jit import kernel
-from .apsp_dense import check_triangle, close_values
+from .apsp_dense import check_triangle, close_values, walks_are_trees
 
 STAMP = 0
 UNDIRECTED = 1
@@ -331,15 +331,34 @@ def apply(state, op, u, v, w):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def apply_batch(state, op, u, v, w, check_cycles):  # type: ignore[no-untyped-def]
-    """Apply updates in order; with ``check_cycles``, stop before the first insertion that would
-    close a negative cycle and return its index (-1: all applied)."""
+def apply_batch(state, op, u, v, w, band, mode):  # type: ignore[no-untyped-def]
+    """Apply updates in order; return the index of the first rejected insertion (-1: none).
+
+    ``mode`` 0: apply as given.  Otherwise every insertion is first tested and
+    its weight ``w[k]`` raised in place to the least value that closes no
+    negative cycle, ``max(w, -d[v, u])`` (and at least 0 for an undirected edge,
+    a cycle of two arcs): the *bump* of the numeric contract, which turns a cycle
+    that is negative only by rounding into a zero cycle.  Mode 1 stops before
+    (returns the index of) an insertion whose cycle ``d[v, u] + w`` (``2 w``
+    for an undirected edge) is below ``-band``; mode 2 never rejects.  With grid
+    weights every value here is exact.
+    """
     d = state[0]
     und = state[8][UNDIRECTED] != 0
     for k in range(op.shape[0]):
-        if check_cycles and op[k] == 1:
-            if d[v[k], u[k]] + w[k] < 0.0 or (und and (w[k] < 0.0 or d[u[k], v[k]] + w[k] < 0.0)):
+        if mode != 0 and op[k] == 1:
+            wk = w[k]
+            back = d[v[k], u[k]]
+            c = back + wk
+            if und and 2.0 * wk < c:
+                c = 2.0 * wk
+            if mode == 1 and c < -band:
                 return k
+            if wk < -back:
+                wk = -back
+            if und and wk < 0.0:
+                wk = 0.0
+            w[k] = wk
         apply(state, op[k], u[k], v[k], w[k])
     return -1
 
@@ -421,6 +440,8 @@ def check(state: DynamicState, rtol: float = 1e-9) -> None:
     assert np.all((p >= 0) & (p < n)), "finite distance without a predecessor"
     assert np.all(np.isfinite(W[p, ys])), "predecessor is not an in-neighbour"
     assert np.all(close(d[xs, ys], d[xs, p] + W[p, ys])), "distance not realized by the predecessor"
+    bad = int(walks_are_trees(pred, False))
+    assert bad < 0, f"the predecessor walks from {bad} cycle (a walk longer than n)"
     if n <= 64:
         out = np.empty(n + 1, dtype=np.int64)
         for x, y in zip(xs.tolist(), ys.tolist()):

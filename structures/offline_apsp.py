@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import apsp_dense
+from . import apsp_dynamic
 from . import offline as _off
 from ._jit import kernel
 
@@ -82,6 +83,28 @@ def _traverse(state, T, size, ptr, life, pay_i, pay_f, queries, check_cycles, ou
             dep -= 1
             apsp_dense.undo_to(state, marks[dep])
         node += 1
+
+
+def grid_weights(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64],
+                 w: NDArray[np.float64], directed: bool) -> tuple[NDArray[np.float64], int, int]:
+    """The weights the kernels use: ``(stored weights, grid exponent, first rejected row or -1)``.
+
+    Each inserted weight is rounded to the grid of :func:`structures.apsp_dense.quantum`
+    (exponent from the largest ``|w|`` of the sequence, with the usual head-room,
+    as a :class:`dynalgo.DynamicAPSP` fed the same batch would choose), and when
+    some weight is negative the sequence is replayed in order on the fully
+    dynamic structure, which raises each weight by its bump and finds the first
+    insertion that closes a negative cycle (:func:`structures.apsp_dynamic.apply_batch`).
+    """
+    ins = op == 1
+    big = float(np.max(np.abs(w[ins]))) if np.any(ins) else 0.0
+    e = apsp_dense.grid_exponent(big, n)
+    wq = np.where(ins, apsp_dense.to_grid(w, e, n), 0.0)
+    bad = -1
+    if np.any(wq[ins] < 0.0):
+        state = apsp_dynamic.make(n, not directed)
+        bad = int(apsp_dynamic.apply_batch(state, op.astype(np.int64), u, v, wq, apsp_dense.cycle_band(e, n), 1))
+    return wq, e, bad
 
 
 def offline_apsp(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.int64],
