@@ -53,7 +53,7 @@ vertices takes at most ``2 (l + 1) + sum_{i <= l} 3 min(S / 2, n / 2**(i+1))``
 at most one new vertex node and one new arc pair at level ``i + 1``), and
 needs the vertex-node table to have the rows ``0..l + 1``.
 
-Pool arrays (``C`` nodes, ``C`` grows by doubling)::
+Pool arrays (``C`` nodes; ``C`` grows by at least half at a time)::
 
     ett          : the Euler-tour arrays of :mod:`structures.ett`
     nlab         : int32[C]     vertex node: its vertex; arc node: its edge id; unused: -1
@@ -247,13 +247,13 @@ def grow(s: HDTState, m_cap: int) -> HDTState:
 
 def fit(s: HDTState) -> HDTState:
     """The same state with the room a refused update asked for (``meta[M_NEED_*]``):
-    the node pool at least doubled, the vertex-node table at least doubled in rows."""
+    the node pool grown by at least half, the vertex-node table at least doubled in rows."""
     meta = s.meta
     n, L = int(meta[M_N]), int(meta[M_L])
     cap = s.nlab.shape[0]
     need = int(meta[M_NEXT]) + int(meta[M_NEED_NODES])
     if need > cap:
-        new = min(max(need, 2 * cap), MAX_N)
+        new = min(max(need, cap + (cap >> 1)), MAX_N)
         if new < need:
             raise ValueError(f"the Euler-tour pool would need {need} nodes, more than {MAX_N}")
         s = s._replace(ett=_ett.grow(s.ett, new, int(meta[M_SEED])),

@@ -208,7 +208,7 @@ class ETTMachine(RuleBasedStateMachine):
 
 
 ETTMachine.TestCase.settings = settings(stateful_step_count=50)
-TestETTMachine = ETTMachine.TestCase
+TestETTMachine = pytest.mark.boundscheck(ETTMachine.TestCase)
 
 
 # ---------------------------------------------------------------------------------
@@ -256,3 +256,28 @@ def test_random_forest_builds_and_dismantles(n: int, seed: int) -> None:
         ett.cut(t, a, b)
     ett.check(s)
     assert all(ett.tree_size(t, x) == 1 for x in range(n))
+
+
+def test_grow_keeps_the_forest_and_priorities_depend_only_on_ids() -> None:
+    n = 30
+    s = ett.make(n + 2 * (n - 1), np.arange(n), seed=9)
+    big = ett.make(4 * n, np.arange(n), seed=9)
+    assert np.array_equal(big.pri[: s.pri.shape[0]], s.pri)
+    assert np.array_equal(ett.priorities(9, 5, 12), s.pri[5:12])
+    assert not np.array_equal(ett.priorities(10, 0, n), s.pri[:n])
+    assert np.all(s.pri >= 0)
+    st_ = tuple(s)
+    for x in range(1, 10):
+        ett.link(st_, 0, x, n + 2 * (x - 1), n + 2 * (x - 1) + 1)
+    before = ett.tour(s, 0)
+    g = ett.grow(s, 3 * n + 7, seed=9)
+    assert g.left.shape[0] == 3 * n + 7 and ett.grow(g, 10, seed=9) is g
+    assert np.array_equal(g.pri, ett.make(3 * n + 7, None, seed=9).pri)
+    assert ett.tour(g, 0) == before
+    tail = np.full(g.left.shape[0], -1, dtype=np.int64)
+    head = np.full(g.left.shape[0], -1, dtype=np.int64)
+    tail[:n] = head[:n] = np.arange(n)
+    for x in range(1, 10):
+        a = n + 2 * (x - 1)
+        tail[a], head[a], tail[a + 1], head[a + 1] = 0, x, x, 0
+    ett.check(g, tail, head)
