@@ -11,6 +11,7 @@ kernels are in :mod:`structures.objectives`.
 from __future__ import annotations
 
 import numbers
+import collections.abc as _abc
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -19,36 +20,70 @@ from numpy.typing import ArrayLike, NDArray
 from structures import objectives as _obj
 from structures import submod_bind as _bind
 
-from .errors import InvalidInputError, ItemError
+from . import _validate
+from .errors import InvalidInputError, InvalidTypeError, ItemError
 
 __all__ = ["Objective", "Coverage", "FacilityLocation", "FeatureBased", "CustomObjective"]
 
 
+def _numbers(x: Any, what: str) -> NDArray[Any]:
+    """``x`` as a numeric (integer or real) numpy array; bools, complex numbers, strings and
+    other objects raise :class:`InvalidTypeError`, ragged input :class:`InvalidInputError`."""
+    if isinstance(x, (str, bytes)):
+        raise InvalidTypeError(f"{what} must be numeric, got {type(x).__name__} {_validate.short(x)}")
+    if isinstance(x, np.ndarray):
+        a = x
+    else:
+        try:
+            a = np.asarray(x)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise InvalidInputError(f"{what} must be a rectangular numeric array ({exc})") from None
+        if a.size and a.dtype.kind in "iuf":
+            # a list may hide bools among numbers: np.asarray([True, 2.0]) is a float array
+            flat = np.asarray(x, dtype=object).ravel().tolist()
+            if any(isinstance(v, (bool, np.bool_)) for v in flat):
+                raise InvalidTypeError(f"{what} must hold numbers, got a bool")
+    if a.size and (a.dtype.kind not in "iuf"):
+        raise InvalidTypeError(f"{what} must hold integers or reals, got dtype {a.dtype}")
+    return a
+
+
 def _weights(weights: ArrayLike | None, d: int, what: str) -> NDArray[np.float64]:
+    _validate.check_allocation(8.0 * d, f"{what} of {d} coordinates")
     if weights is None:
         return np.ones(d, dtype=np.float64)
-    w = np.asarray(weights)
-    if w.shape != (d,) or w.dtype == np.bool_ or not np.issubdtype(w.dtype, np.number):
+    w = _numbers(weights, what)
+    if w.shape != (d,):
         raise InvalidInputError(f"{what} must be a numeric array of shape ({d},), got dtype {w.dtype} and shape {w.shape}")
     w = w.astype(np.float64)
     if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise InvalidInputError(f"{what} must be finite and non-negative, got minimum {float(w.min())}")
+        bad = int(np.flatnonzero(~(np.isfinite(w) & (w >= 0)))[0])
+        raise InvalidInputError(f"{what} must be finite and non-negative, got {float(w[bad])!r} at {bad}")
     return w
+
+
+def _is_csr(x: Any) -> bool:
+    return all(hasattr(x, a) for a in ("indptr", "indices", "data", "shape"))
 
 
 def _csr(matrix: Any, what: str) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], int]:
     """(indptr, indices, values, number of columns) from a dense 2-d array or a CSR-like object
     (attributes ``indptr``, ``indices``, ``data``, ``shape``, e.g. a scipy.sparse CSR matrix)."""
-    if all(hasattr(matrix, a) for a in ("indptr", "indices", "data", "shape")):
-        indptr = np.asarray(matrix.indptr).astype(np.int64)
-        indices = np.asarray(matrix.indices).astype(np.int64)
-        data = np.asarray(matrix.data)
-        d = int(matrix.shape[1])
-        if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0) \
-                or int(indptr[-1]) != indices.shape[0] or data.shape != indices.shape:
-            raise InvalidInputError(f"{what}: malformed CSR arrays (indptr, indices, data)")
+    if isinstance(matrix, (str, bytes, dict)) or matrix is None:
+        raise InvalidTypeError(f"{what} must be a 2-d array or a CSR matrix, got {type(matrix).__name__}")
+    if _is_csr(matrix):
+        indptr = _validate.int_array(matrix.indptr, f"{what}.indptr")
+        indices = _validate.int_array(matrix.indices, f"{what}.indices")
+        data = _numbers(matrix.data, f"{what}.data")
+        shape = tuple(matrix.shape) if isinstance(matrix.shape, (tuple, list)) else ()
+        if len(shape) != 2 or not all(_validate.is_integer(x) and int(x) >= 0 for x in shape):
+            raise InvalidInputError(f"{what}: shape must be two non-negative integers, got {matrix.shape!r}")
+        d = int(shape[1])
+        if indptr.ndim != 1 or indptr.shape[0] != int(shape[0]) + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0) \
+                or int(indptr[-1]) != indices.shape[0] or indices.ndim != 1 or data.shape != indices.shape:
+            raise InvalidInputError(f"{what}: malformed CSR arrays (indptr, indices, data) for shape {shape}")
     else:
-        a = np.asarray(matrix)
+        a = _numbers(matrix, what)
         if a.ndim != 2:
             raise InvalidInputError(f"{what} must be a 2-d array or a CSR matrix, got shape {a.shape}")
         d = a.shape[1]
@@ -57,11 +92,9 @@ def _csr(matrix: Any, what: str) -> tuple[NDArray[np.int64], NDArray[np.int64], 
         indptr[1:] = np.cumsum(nz.sum(axis=1))
         indices = np.nonzero(nz)[1].astype(np.int64)
         data = a[nz]
-    if data.dtype == np.bool_ or not np.issubdtype(data.dtype, np.number):
-        raise InvalidInputError(f"{what} must hold numbers, got dtype {data.dtype}")
     values = data.astype(np.float64)
     if not np.all(np.isfinite(values)):
-        raise InvalidInputError(f"{what} must be finite")
+        raise InvalidInputError(f"{what} must be finite (no NaN or infinity)")
     if np.any(values < 0):
         raise InvalidInputError(f"{what} must be non-negative, got a value {float(values.min())}")
     if indices.shape[0] and (indices.min() < 0 or indices.max() >= d):
@@ -156,6 +189,24 @@ class Objective:
         return f"{type(self).__name__}(n={self.n}, dim={self.dim})"
 
 
+def _row(r: Any, e: int) -> NDArray[np.int64]:
+    """The elements of ``sets[e]``: distinct non-negative integers, sorted."""
+    what = f"sets[{e}]"
+    if isinstance(r, (set, frozenset)):
+        r = sorted(r, key=lambda x: (not isinstance(x, numbers.Real), x if isinstance(x, numbers.Real) else 0))
+    if isinstance(r, (_abc.Mapping, str, bytes)) or not isinstance(r, _abc.Iterable):
+        raise InvalidTypeError(f"{what} must be an iterable of integer elements, got {type(r).__name__} "
+                               f"{_validate.short(r)}")
+    if not isinstance(r, (np.ndarray, list, tuple)):
+        r = list(r)
+    a = _validate.int_array(r, what)
+    if a.ndim != 1:
+        raise InvalidInputError(f"{what} must be a flat collection of elements, got shape {a.shape}")
+    if a.shape[0] and int(a.min()) < 0:
+        raise InvalidInputError(f"{what} names a negative element {int(a.min())}")
+    return np.unique(a)
+
+
 class Coverage(Objective):
     """Weighted coverage: item ``e`` covers a set of universe elements; ``f(S)`` is the
     total weight of the elements covered by some item of ``S``.
@@ -186,22 +237,22 @@ class Coverage(Objective):
 
     def __init__(self, sets: Sequence[Iterable[int]] | Any, weights: ArrayLike | None = None, *,
                  universe: int | None = None) -> None:
-        if all(hasattr(sets, a) for a in ("indptr", "indices", "data", "shape")) or isinstance(sets, np.ndarray):
+        if _is_csr(sets) or isinstance(sets, np.ndarray):
             indptr, indices, values, d = _csr(sets, "sets")
-            values = np.ones_like(values)
+            if np.any(values != 1.0):
+                raise InvalidInputError(f"sets given as a matrix must hold 0/1 entries, got {float(values[values != 1.0][0])!r}")
         else:
-            rows = [np.unique(np.asarray(list(s), dtype=np.int64)) for s in sets]
+            if isinstance(sets, (str, bytes, _abc.Mapping, set, frozenset)) or not isinstance(sets, _abc.Iterable):
+                raise InvalidTypeError(f"sets must be a sequence of sets of elements (or a 0/1 matrix), "
+                                       f"got {type(sets).__name__}")
+            rows = [_row(r, e) for e, r in enumerate(sets)]
             indptr = np.zeros(len(rows) + 1, dtype=np.int64)
             indptr[1:] = np.cumsum([r.shape[0] for r in rows])
             indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-            if indices.shape[0] and indices.min() < 0:
-                raise InvalidInputError(f"sets name a negative element {int(indices.min())}")
             d = int(indices.max()) + 1 if indices.shape[0] else 0
             values = np.ones(indices.shape[0], dtype=np.float64)
         if universe is not None:
-            if isinstance(universe, bool) or not isinstance(universe, numbers.Integral) or universe < d:
-                raise InvalidInputError(f"universe must be an integer >= {d} (largest element + 1), got {universe!r}")
-            d = int(universe)
+            d = _validate.integer(universe, "universe (largest element + 1)", d)
         if indptr.shape[0] < 2:
             raise InvalidInputError("an objective needs at least one item")
         super().__init__(indptr, indices, values, _weights(weights, max(d, 1), "weights"), _bind.BUILTIN)

@@ -25,7 +25,8 @@ from structures import sieve as _sv
 
 from . import _validate
 from ._engine import BaseKernels, EngineStats, LiftingEngine, RaceStats, _grow_rows
-from .errors import DuplicateElementError, InvalidInputError, ItemError, MissingElementError, PredictionError
+from .errors import (DuplicateElementError, InvalidInputError, InvalidTypeError, ItemError, MissingElementError,
+                     PredictionError)
 from .objectives import Objective
 from .updates import UpdateBatch
 
@@ -78,16 +79,15 @@ K_MAX = 1 << 62
 
 
 def _check_k_eps(k: Any, eps: Any) -> tuple[int, float]:
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or not 1 <= int(k) <= K_MAX:
-        raise InvalidInputError(f"k must be an integer in 1..2**62 (the cardinality bound), got {k!r}")
+    k = _validate.integer(k, "k (the cardinality bound)", 1, K_MAX)
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
-        raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}")
+        raise InvalidTypeError(f"eps must be a number in (0, 1), got {_validate.short(eps)} of type {type(eps).__name__}")
     try:
         e = float(eps)
     except (OverflowError, ValueError, TypeError):
-        raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}") from None
+        e = math.nan
     if not (0.0 < e < 1.0):
-        raise InvalidInputError(f"eps must be a number in (0, 1), got {eps!r}")
+        raise InvalidInputError(f"eps must be a number in (0, 1), got {_validate.short(eps)}")
     if 1.0 + e == 1.0:
         raise InvalidInputError(f"eps = {eps!r} is too small: 1 + eps rounds to 1 in floating point")
     return int(k), e
@@ -144,18 +144,15 @@ class _ItemSet:
             it = np.asarray(batch.u, dtype=np.int64)
             op = np.asarray(batch.op, dtype=np.int64)
         else:
-            it_a = np.asarray(batch)
-            if it_a.ndim != 1 or (it_a.size and (it_a.dtype == np.bool_ or not np.issubdtype(it_a.dtype, np.integer))):
-                raise InvalidInputError(f"items must be a 1-d integer array, got dtype {it_a.dtype} and shape {it_a.shape}")
-            it = it_a.astype(np.int64)
+            it = _validate.int_array(batch, "items")
+            if it.ndim != 1:
+                raise InvalidInputError(f"items must be a 1-d integer array, got shape {it.shape}")
             if ops is None:
                 raise InvalidInputError("ops (1 insert, 0 delete per item) are required with an item array")
-            op_a = np.asarray(ops)
-            if op_a.shape != it.shape or (op_a.size and (op_a.dtype == np.bool_ or not np.issubdtype(op_a.dtype, np.integer))) \
-                    or not np.all((op_a == 0) | (op_a == 1)):
-                raise InvalidInputError(f"ops must be an integer array of 0/1 with the shape of items {it.shape}, "
-                                        f"got dtype {op_a.dtype} and shape {op_a.shape}")
-            op = op_a.astype(np.int64)
+            op = _validate.int_array(ops, "ops")
+            if op.shape != it.shape or not np.all((op == 0) | (op == 1)):
+                raise InvalidInputError(f"ops must be 0/1 (1 insert, 0 delete) with the shape of items {it.shape}, "
+                                        f"got shape {op.shape}")
         n = self.objective.n
         bad = (it < 0) | (it >= n)
         if np.any(bad):
@@ -287,9 +284,7 @@ class LeveledSubmodular:
 
 
 def _seed(seed: Any) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise InvalidInputError(f"seed must be an integer, got {seed!r}")
-    return int(seed) & ((1 << 62) - 1)
+    return _validate.seed(seed) & ((1 << 62) - 1)
 
 
 class DynamicSubmodular:
@@ -377,10 +372,10 @@ class DynamicSubmodular:
         except (OverflowError, ValueError, TypeError):
             share = -1.0
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < math.inf):
-            raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
+            raise InvalidInputError(f"backstop_share must be a positive finite number, got {_validate.short(backstop_share)}")
         if isinstance(race_quantum, (bool, np.bool_)) or not isinstance(race_quantum, numbers.Integral) \
                 or not 1 <= int(race_quantum) <= (1 << 40):
-            raise InvalidInputError(f"race_quantum must be an integer in 1..2**40, got {race_quantum!r}")
+            raise InvalidInputError(f"race_quantum must be an integer in 1..2**40, got {_validate.short(race_quantum)}")
         if predictor is not None and not (callable(getattr(predictor, "predict", None))
                                           and callable(getattr(predictor, "observe", None))):
             raise InvalidInputError(f"predictor must have predict() and observe() methods, got {predictor!r}")

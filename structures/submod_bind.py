@@ -25,7 +25,6 @@ from . import baselines, engine, leveled, objectives, sieve
 from ._jit import alloc_kernel, kernel
 
 
-
 class Bindings(NamedTuple):
     """Entry points for one objective (see the module docstring)."""
 
@@ -92,9 +91,24 @@ BUILTIN = Bindings(_singletons, _run_days, _reset_path, _lifted_step, _sieve_run
                    objectives.builtin_phi, objectives.builtin_psi)
 
 
+# the bindings of every (phi, psi) pair seen in this process, keyed by the user's dispatcher
+# objects themselves: a second objective with the same functions reuses the compiled code
+_CUSTOM: dict[tuple[Any, Any], Bindings] = {}
+
+
 def make_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
     """The entry points for a user objective (``phi``, ``psi``: numba functions with the
-    signature of :func:`structures.objectives.builtin_phi`).  Compiled at run time, per process."""
+    signature of :func:`structures.objectives.builtin_phi`).  Compiled at run time, once per
+    process and pair of functions: later calls with the same two function objects return
+    the same bindings, already compiled for the argument types they have seen."""
+    key = (phi, psi)
+    got = _CUSTOM.get(key)
+    if got is None:
+        got = _CUSTOM[key] = _compile_bindings(phi, psi)
+    return got
+
+
+def _compile_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
     jit = numba.njit(nogil=True)
 
     @numba.njit(nogil=True, inline="always")

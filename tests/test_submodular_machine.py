@@ -5,6 +5,7 @@ force and against a plain-Python Sieve-Streaming over the lifted structure's pat
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -124,4 +125,5 @@ class SubmodularMachine(RuleBasedStateMachine):
             assert sol == ref_sol and s.value() == ref_val
 
 
-TestSubmodularMachine = SubmodularMachine.TestCase
+# also run bounds-checked (NUMBA_BOUNDSCHECK=1) by the boundscheck job
+TestSubmodularMachine = pytest.mark.boundscheck(SubmodularMachine.TestCase)
