@@ -4,8 +4,11 @@ force and against a plain-Python Sieve-Streaming over the lifted structure's pat
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -125,5 +128,7 @@ class SubmodularMachine(RuleBasedStateMachine):
             assert sol == ref_sol and s.value() == ref_val
 
 
-# also run bounds-checked (NUMBA_BOUNDSCHECK=1) by the boundscheck job
+# also run bounds-checked (NUMBA_BOUNDSCHECK=1) by the boundscheck job, with fewer examples there
 TestSubmodularMachine = pytest.mark.boundscheck(SubmodularMachine.TestCase)
+if os.environ.get("NUMBA_BOUNDSCHECK") == "1":
+    TestSubmodularMachine.settings = settings(max_examples=20)
