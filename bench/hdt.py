@@ -33,7 +33,7 @@ measured in child processes (``VmHWM`` from ``/proc/self/status``) as the
 difference between a child that runs a contender and a child that only builds
 the workload and loads the same modules, and is divided by the number of edges
 present at the end and by ``n``.  The exact array footprint of the HDT state is
-reported too.  By default the process uses a private, empty ``NUMBA_CACHE_DIR``
+reported too, and that of an empty structure on ``n = 10**6`` vertices.  By default the process uses a private, empty ``NUMBA_CACHE_DIR``
 so the warm-up is a true cold compile (``--project-numba-cache`` opts out).
 """
 
@@ -285,13 +285,23 @@ def warm() -> dict[str, float]:
 
 
 def hdt_bytes(g: Any) -> dict[str, int]:
-    """Exact array footprint of an HDT state: Euler-tour part (depends on n) and edge part."""
+    """Exact array footprint of an HDT state: the Euler-tour node pool (with its labels and
+    links), the vertex-node table, and the edge arrays."""
     s = g._s
-    ett = int(sum(a.nbytes for a in s.ett))
-    edge = int(sum(a.nbytes for a in (s.eu, s.ev, s.ekind, s.elevel, s.eslot, s.hnext, s.hprev)))
-    other = int(sum(a.nbytes for a in (s.meta, s.head, s.tedge, s.tfree)))
-    return {"ett": ett, "edge_arrays": edge, "other": other, "total": ett + edge + other,
-            "edge_capacity": int(s.eu.shape[0]), "ett_nodes": int(s.ett.left.shape[0])}
+    pool = int(sum(a.nbytes for a in s.ett) + s.nlab.nbytes + s.nlink.nbytes)
+    edge = int(sum(a.nbytes for a in (s.eu, s.ev, s.ekind, s.elevel, s.earc, s.hnext, s.hprev)))
+    other = int(s.meta.nbytes + s.vnode.nbytes)
+    return {"node_pool": pool, "edge_arrays": edge, "other": other, "total": pool + edge + other,
+            "edge_capacity": int(s.eu.shape[0]), "pool_nodes": int(s.ett.left.shape[0]),
+            "pool_nodes_used": int(s.meta[4]), "vertex_table_rows": int(s.vnode.shape[0] // g.n)}
+
+
+def empty_bytes(n: int = 10**6) -> dict[str, float]:
+    """Array bytes of an empty ``HDTConnectivity(n)`` (and per vertex)."""
+    from dynalgo.hdt import HDTConnectivity
+
+    b = hdt_bytes(HDTConnectivity(n))["total"]
+    return {"n": n, "bytes": b, "bytes_per_vertex": b / n}
 
 
 # ---------------------------------------------------------------------------------------
@@ -406,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     st = g.stats
     results["hdt_stats"] = {f: getattr(st, f) for f in st.__slots__}
     results["hdt_bytes"] = hdt_bytes(g)
+    results["hdt_empty_bytes"] = empty_bytes()
     mem = None if args.skip_memory else memory()
     out = {
         "machine": info,
@@ -430,8 +441,11 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"\nNetworKit static load of the {init} initial edges + run(): "
                      f"{results['networkit']['static_initial_build_seconds']:.3f} s (no per-day answers)")
     hb = results["hdt_bytes"]
-    lines += ["", f"HDT arrays: {hb['total'] / 2**20:.1f} MiB ({hb['ett'] / n:.0f} B/vertex Euler-tour part, "
-              f"{hb['edge_arrays'] / hb['edge_capacity']:.0f} B per edge slot)"]
+    he = results["hdt_empty_bytes"]
+    lines += ["", f"HDT arrays at the end: {hb['total'] / 2**20:.1f} MiB = {hb['total'] / g.num_edges:.0f} B per "
+              f"present edge ({hb['node_pool'] / 2**20:.1f} MiB node pool of {hb['pool_nodes']} nodes, "
+              f"{hb['pool_nodes_used']} used; {hb['edge_arrays'] / hb['edge_capacity']:.0f} B per edge slot); "
+              f"empty structure on n = {he['n']}: {he['bytes_per_vertex']:.0f} B/vertex"]
     if mem:
         for k in ("hdt", "networkit"):
             if k in mem:
