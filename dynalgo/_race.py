@@ -1,4 +1,4 @@
-"""Python driver of the backstop race (ALGORITHMS.md 3.5): the event log, growth, counters.
+"""Python driver of the backstop race ([LS] Alg. C.2): the event log, growth, counters.
 
 The compiled race is :func:`structures.race_dsu_hdt.race`; this module owns the
 log both sides read (trimmed once both have applied a prefix), the HDT state,

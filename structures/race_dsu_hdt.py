@@ -1,6 +1,6 @@
 """The backstop race for connectivity: the lifted union-find against HDT ([LS] Alg. C.2, Thm C.1).
 
-See ALGORITHMS.md 3.5.  Both sides read the same event log: the lifted side L
+Both sides read the same event log: the lifted side L
 (:mod:`structures.engine` with the undo union-find of :mod:`structures.dsu`)
 and the fully dynamic backstop B (:mod:`structures.hdt`) each keep a cursor
 into it (L: ``meta[M_DAY]``, B: ``rmeta[R_DAY_B]``); the events after a
@@ -36,6 +36,12 @@ Work units (deterministic, never wall-clock):
   alone 16 ns per unit at ``WALKS = 8`` (32 at 4); the lifted side alone 8 ns
   per unit (garbage predictions, scan-heavy) to 23 ns (exact, construction
   included).
+
+HDT allocates its Euler-tour nodes from a pool that grows in Python: an HDT
+update that might not fit is refused before it changes anything, and the race
+returns status 4 so that the driver grows the pool (:func:`structures.hdt.fit`)
+and calls again; the clocks and cursors are untouched, so the resumed race makes
+the same decisions.
 
 Like :mod:`structures.lifted_dsu`, the kernels here take plain arrays only (the
 base kernels are bound inside), so numba's disk cache can key them.

@@ -1,4 +1,4 @@
-"""The backstop race of DynamicConnectivity (ALGORITHMS.md 3.5): who answers, work, resumability."""
+"""The backstop race of DynamicConnectivity: who answers, work, resumability, the backstop's memory."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import predictors
 from bench.workloads import churn
 from dynalgo import DynamicConnectivity, HDTConnectivity, InvalidInputError, UpdateBatch
 from structures import engine as _k
+from structures import hdt as _hdt
 from structures import race_dsu_hdt as _r
 from tests.naive import replay_answers
 
@@ -174,3 +175,34 @@ def test_path_done_after_reset() -> None:
     g = DynamicConnectivity(3)
     assert g._race is not None and g._race.lifted_caught_up()
     assert int(g._engine.meta[_k.M_SCANPOS]) == 0
+
+
+def test_backstop_grows_inside_the_race_and_when_catching_up() -> None:
+    """HDT's node pool starts with one node per vertex; the race kernel stops when it must
+    grow (and resumes), and so does catching up a lagging backstop."""
+    batch, q = _workload()
+    ref = HDTConnectivity(N).run(batch, q)
+    g = DynamicConnectivity(N, predictors.garbage(batch, seed=2))
+    start = g._race.hdt.ett.left.shape[0] if g._race is not None else 0
+    assert start < N + 100
+    assert (g.run(batch, q) == ref).all()
+    assert g._race is not None and g._race.hdt.ett.left.shape[0] > start
+    g.check()
+    # exact predictions: the lifted side answers and the backstop lags far behind
+    g = DynamicConnectivity(N, predictors.exact(batch))
+    assert (g.run(batch, q) == ref).all()
+    race = g._race
+    assert race is not None and not race.backstop_caught_up()
+    twin = race.clone()
+    before = twin.hdt.ett.left.shape[0]
+    twin.catch_up()
+    assert twin.backstop_caught_up() and twin.hdt.ett.left.shape[0] > before
+    _hdt.check(twin.hdt)
+    assert int(twin.hdt.meta[_hdt.M_COMPONENTS]) == g.num_components
+    g.check()
+
+
+def test_empty_backstop_is_small() -> None:
+    n = 10**5
+    g = DynamicConnectivity(n)
+    assert g._race is not None and _hdt.state_bytes(g._race.hdt) <= 300 * n
