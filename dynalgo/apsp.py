@@ -79,7 +79,10 @@ class DynamicAPSP:
 
     The graph has vertices ``0..n-1`` and starts with no arcs; at most one arc
     per ordered pair.  Every insertion or deletion of an arc is one *day*.
-    Distances are always exact (``inf`` when unreachable); predictions of
+    Distances are exact for integer weights (``inf`` when unreachable); real
+    weights are rounded to a grid on which all arithmetic is exact, and
+    distances are within :attr:`error_bound` of the exact ones (the numeric
+    contract: see :attr:`quantum` and docs/pages/apsp.md).  Predictions of
     future updates only change the running time.  The lifted structure is the
     incremental dense APSP of :mod:`structures.apsp_dense` (an O(n^2)
     relaxation per arc, with undo) made fully dynamic by the lifting engine;
@@ -117,6 +120,8 @@ class DynamicAPSP:
     ------
     InvalidInputError
         If ``n`` is not a positive integer up to 16,384, or an option is invalid.
+    CapacityError
+        If the dense matrices would not fit in this machine's memory (before allocating).
     PredictionError
         If a prediction names a vertex outside ``0..n-1``.
 

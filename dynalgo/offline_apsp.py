@@ -46,8 +46,10 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
     Raises
     ------
     InvalidInputError
-        ``n`` is not a positive int up to 16,384, ``batch`` is not an
-        :class:`UpdateBatch`, or an inserted weight is not finite.
+        ``n`` is not a positive int up to 16,384, ``directed`` is not a bool, ``batch``
+        is not an :class:`UpdateBatch`, or an inserted weight is not finite or too large.
+    CapacityError
+        The dense matrices would not fit in this machine's memory (before allocating).
     VertexError
         An update names a vertex outside ``0..n-1``.
     DuplicateElementError, MissingElementError
@@ -60,6 +62,13 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
 
     Notes
     -----
+    Numeric contract (as :class:`dynalgo.DynamicAPSP`): weights are rounded to a
+    grid on which every sum is exact (its exponent from the largest weight of the
+    sequence) and bumped in day order where they close a cycle that is negative
+    only by rounding; the answers equal those of a ``DynamicAPSP`` given the same
+    batch in one ``run``, within its ``error_bound`` of the exact distances.
+    Weights beyond ``2^(1022 - L)`` (``2^L >= 8 n``) raise :class:`InvalidInputError`.
+
     Each life ``[ins, del)`` of an arc is split over the O(log T) canonical
     nodes of a segment tree over the days; a depth-first walk inserts a node's
     arcs into the undo APSP structure (:mod:`structures.apsp_dense`) on the way
