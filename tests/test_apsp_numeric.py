@@ -232,7 +232,7 @@ class RealWeightMachine(RuleBasedStateMachine):
         assert_matches(self.g, self.arcs, slack)
 
 
-RealWeightMachine.TestCase.settings = settings(stateful_step_count=20, max_examples=40)
+RealWeightMachine.TestCase.settings = settings(stateful_step_count=20, max_examples=30)
 
 
 @pytest.mark.boundscheck
