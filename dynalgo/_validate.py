@@ -119,7 +119,8 @@ def int_array(
             raise err(f"{what} must be a rectangular array of integers ({exc})") from None
         if a.size and a.dtype.kind in "iuf" and not isinstance(x, np.generic):
             # a list may hide bools among numbers: np.asarray([True, 2]) is an int array
-            a = np.asarray(x, dtype=object) if a.dtype.kind != "f" or floats else a
+            # (and ints mixed with numpy uint64 become floats): check every entry
+            a = np.asarray(x, dtype=object)
     if a.size == 0:
         return np.zeros(a.shape, dtype=np.int64)
     kind = a.dtype.kind

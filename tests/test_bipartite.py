@@ -150,8 +150,8 @@ class BipartitenessMachine(RuleBasedStateMachine):
             assert_same(self.b, self.ref)
 
 
-BipartitenessMachine.TestCase.settings = settings(stateful_step_count=30, max_examples=60)
-TestBipartitenessMachine = BipartitenessMachine.TestCase
+BipartitenessMachine.TestCase.settings = settings(stateful_step_count=30)
+TestBipartitenessMachine = pytest.mark.boundscheck(BipartitenessMachine.TestCase)
 
 
 # ---------------------------------------------------------------------------------
@@ -166,6 +166,7 @@ def test_run_matches_networkx_every_day(n: int, length: int, seed: int, mode: st
     b.check()
 
 
+@pytest.mark.boundscheck
 @given(n=st.integers(1, 12), m=st.integers(0, 40), cut=st.integers(0, 40), seed=st.integers(0, 2**32 - 1))
 def test_parity_undo_is_bit_exact(n: int, m: int, cut: int, seed: int) -> None:
     """Insert m random edges, mark after ``cut`` of them, undo: arrays equal the snapshot."""
@@ -252,6 +253,7 @@ def test_self_loop_is_odd_and_networkx_roundtrip() -> None:
     c.check()
 
 
+@pytest.mark.boundscheck
 def test_long_run_past_the_initial_horizon() -> None:
     """3,000 days without predictions: the horizon doubles; answers stay exact."""
     rng = np.random.default_rng(11)

@@ -237,7 +237,7 @@ class ConnectivityMachine(RuleBasedStateMachine):
 
 
 ConnectivityMachine.TestCase.settings = settings(stateful_step_count=40)
-TestConnectivityMachine = ConnectivityMachine.TestCase
+TestConnectivityMachine = pytest.mark.boundscheck(ConnectivityMachine.TestCase)
 
 
 # ---------------------------------------------------------------------------------
@@ -332,6 +332,7 @@ def _long_sequence(seed: int) -> tuple[int, list[Event], predictors.PredictionAr
     return n, events, preds, pd
 
 
+@pytest.mark.boundscheck
 @pytest.mark.parametrize("backstop", [None, "hdt"])
 def test_long_step_api_doubles_horizon(backstop: str | None) -> None:
     n, events, preds, pd = _long_sequence(11)

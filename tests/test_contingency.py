@@ -22,6 +22,7 @@ def islanded_scipy(n: int, branches: np.ndarray, out: list[int], reference: int)
     return int(np.count_nonzero(lab != lab[reference]))
 
 
+@pytest.mark.boundscheck
 @given(
     n=st.integers(1, 12), m=st.integers(0, 25), c=st.integers(0, 20), kmax=st.integers(1, 3),
     seed=st.integers(0, 2**32 - 1), parallel=st.booleans(),
@@ -69,6 +70,7 @@ def test_input_forms_and_errors() -> None:
         screen_contingencies(0, lines, [0])
 
 
+@pytest.mark.boundscheck
 @given(n=st.integers(1, 16), m=st.integers(0, 40), cut=st.integers(0, 40), seed=st.integers(0, 2**32 - 1))
 def test_size_dsu_undo_is_exact(n: int, m: int, cut: int, seed: int) -> None:
     rng = np.random.default_rng(seed)

@@ -47,6 +47,7 @@ epochs = st.integers(0, 60)
 modes = st.sampled_from([pt.TREAP, pt.DYADIC])
 
 
+@pytest.mark.boundscheck
 @given(T=st.integers(1, 400), seed=seeds, epoch=epochs, mode=modes)
 def test_tree_windows_partition_the_days(T: int, seed: int, epoch: int, mode: int) -> None:
     root, left, right = build_tree(T, seed, epoch, mode)
@@ -200,6 +201,7 @@ def occupied(eng: LiftingEngine, row: int) -> NDArray[np.bool_]:
     return occ
 
 
+@pytest.mark.boundscheck
 @given(ev=predicted_events(), seed=st.integers(0, 2**40), det=st.booleans())
 def test_schedule_slots_and_fixup(
     ev: tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]], seed: int, det: bool
@@ -298,6 +300,7 @@ def fresh_slots(H: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[n
     return (np.full(H + 2, -1, dtype=np.int64), np.arange(H + 2, dtype=np.int64), np.arange(H + 2, dtype=np.int64))
 
 
+@pytest.mark.boundscheck
 @given(
     H=st.integers(1, 80),
     data=st.data(),
@@ -361,6 +364,7 @@ def assert_restored(s: dsu.DSUState, saved: tuple[NDArray[np.int64], ...], m: in
     assert int(meta[dsu.LOG_SIZE]) == m
 
 
+@pytest.mark.boundscheck
 @given(n=st.integers(1, 40), data=st.data())
 def test_dsu_undo_restores_bit_for_bit(n: int, data: st.DataObject) -> None:
     s = dsu.make(n)

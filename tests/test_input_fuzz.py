@@ -236,6 +236,8 @@ def _expected_column(col: Any, floats: bool = True) -> list[int] | None:
     a = np.asarray(col, dtype=object) if not isinstance(col, np.ndarray) else col
     if a.ndim != 1:
         return None
+    if a.size == 0:
+        return []
     vals = [clean_int(x, floats=floats) for x in a.tolist()] if a.dtype != object else \
         [clean_int(x, floats=floats) for x in list(col)]
     if isinstance(col, np.ndarray) and col.dtype.kind in "iu":
@@ -290,7 +292,7 @@ def test_predictions_from_arrays(op: Any, u: Any, v: Any, day: Any) -> None:
     ok, res = attempt(None, lambda: Predictions.from_arrays(op, u, v, day))
     eo, eu, ev = _expected_column(op), _expected_column(u), _expected_column(v)
     ed = None
-    if not (isinstance(day, np.ndarray) and day.dtype.kind in "bc"):
+    if not (isinstance(day, np.ndarray) and day.dtype.kind in "bc" and day.size):
         raw = list(day.tolist() if isinstance(day, np.ndarray) else day)
         if isinstance(day, np.ndarray) and day.dtype.kind in "iu":
             ed = [int(x) for x in raw]
@@ -344,7 +346,7 @@ def _expected_options(kw: dict[str, Any]) -> dict[str, Any] | None:
                 return None
             out[name] = bool(x)
         elif name == "tree":
-            if x not in ("dyadic", "treap") or not isinstance(x, str):
+            if not isinstance(x, str) or x not in ("dyadic", "treap"):
                 return None
             out[name] = x
         elif name == "n":

@@ -76,6 +76,7 @@ def scenarios(draw: st.DrawFn) -> tuple[int, UpdateBatch, np.ndarray]:
 # ---------------------------------------------------------------------------------
 # correctness against networkx
 # ---------------------------------------------------------------------------------
+@pytest.mark.boundscheck
 @given(scenarios())
 def test_matches_networkx(sc: tuple[int, UpdateBatch, np.ndarray]) -> None:
     n, batch, queries = sc
@@ -142,6 +143,7 @@ def test_single_vertex_and_path_of_many_days() -> None:
         assert offline_connectivity(m + 1, batch, q).tolist() == reference(m + 1, batch, q)
 
 
+@pytest.mark.boundscheck
 def test_churn_against_networkx() -> None:
     n = 60
     batch = churn(n, 80, 400, seed=5)
