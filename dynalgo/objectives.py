@@ -223,7 +223,13 @@ class Coverage(Objective):
     Raises
     ------
     InvalidInputError
-        Malformed sets, an element outside the universe, negative weights.
+        Malformed sets, a negative element or one outside the universe, a matrix
+        that is not 0/1, negative or non-finite weights.
+    InvalidTypeError
+        Elements that are not integers (floats, bools, strings), sets given as a
+        dict or a string, a non-integer universe.
+    CapacityError
+        A universe too large for the machine's memory.
 
     Examples
     --------
@@ -273,6 +279,8 @@ class FacilityLocation(Objective):
     ------
     InvalidInputError
         Negative, non-finite or malformed similarities, negative weights.
+    InvalidTypeError
+        Similarities or weights that are not numbers (bools, strings, complex).
 
     Examples
     --------
@@ -326,9 +334,11 @@ class CustomObjective(Objective):
     ``psi(kind, s, x, w) -> float`` is the coordinate's state after adding the
     item (``kind`` is passed through; ignore it).  States start at 0.0.  For a
     monotone submodular ``f``, ``phi`` must be >= 0 and must not increase when
-    ``s`` moves along ``psi``.  Compiled once per process at first use (numba's
-    disk cache does not keep kernels that take functions as arguments across
-    processes); the built-in objectives load from the cache.
+    ``s`` moves along ``psi``.  Compiled at first use, once per process for each
+    pair of function objects: objectives built later with the same ``phi`` and
+    ``psi`` reuse the compiled kernels (numba's disk cache does not keep kernels
+    that take functions as arguments across processes); the built-in objectives
+    load from the cache.
 
     Parameters
     ----------

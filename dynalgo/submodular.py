@@ -328,7 +328,15 @@ class DynamicSubmodular:
     Raises
     ------
     InvalidInputError
-        ``k < 1``, ``eps`` outside (0, 1), an unknown ``backstop``, a bad share.
+        ``k`` outside ``1..2**62``, ``eps`` outside (0, 1) (or so small that
+        ``1 + eps == 1``), an unknown ``backstop``, a bad share or quantum, an
+        objective whose singleton values are negative or not finite;
+        :class:`dynalgo.InvalidTypeError` when one of them has the wrong type.
+    CapacityError
+        The thresholds and guesses would need more memory than the machine has
+        (very small ``eps``); raised before allocating.  Memory is bounded by
+        ``min(k, n)`` items per partial solution and by the thresholds some item
+        can make active.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Fully dynamic monotone submodular maximization: leveled random promotion.
 
-The backstop of ALGORITHMS.md 4.3, after Lattanzi, Mitrovic, Norouzi-Fard,
+The backstop of :mod:`dynalgo.submodular`, after Lattanzi, Mitrovic, Norouzi-Fard,
 Tarnawski, Zadimoghaddam, "Fully Dynamic Algorithm for Constrained Submodular
 Optimization", NeurIPS 2020 (arXiv:2006.04704), and Banihashem, Biabani,
 Goudarzi, Hajiaghayi, Jabbarzade, Monemizadeh, "Dynamic Constrained Submodular

@@ -11,7 +11,7 @@ item ``e`` joins ``S_v`` when ``|S_v| < k`` and its marginal gain is at least
 ``(1/2 - eps)``-approximation of the best ``k`` items of the stream (ibid.,
 Theorem 5).
 
-Everything is undoable, bit for bit (ALGORITHMS.md section 2), so the lifting
+Everything is undoable, bit for bit, so the lifting
 engine of :mod:`structures.engine` can use it as its base: the engine interface
 is :func:`insert` ``(state, pay_i, pay_f, i) -> work`` with the item in
 ``pay_i[i, 0]``, :func:`mark`, :func:`undo_to`.  Work is counted in oracle calls
