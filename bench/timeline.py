@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -118,8 +117,8 @@ def synthetic(updates: int, live: int, chunk: int = 1_000_000, seed: int = 0) ->
     secs = time.perf_counter() - t0
     return {
         "updates": updates, "live": live, "n": n, "chunk": chunk, "seconds": secs,
-        "rss_kib_after_each_chunk": peaks, "rss_kib_start": rss0,
-        "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "rss_bytes_after_each_chunk": peaks, "rss_bytes_start": rss0,
+        "peak_rss_bytes": _proc_status().get("VmHWM", 0),
         "reapplied_per_update": g.stats["reapplied"] / updates,
     }
 
@@ -156,12 +155,12 @@ def render(res: dict[str, Any]) -> str:
         )
     if res.get("synthetic"):
         sy = res["synthetic"]
-        r = sy["rss_kib_after_each_chunk"]
+        r = sy["rss_bytes_after_each_chunk"]
         lines += [
             "",
             f"Synthetic stream: {sy['updates']:,} insertions on 2^20 vertices, each edge living {sy['live']:,} steps, "
             f"fed in chunks of {sy['chunk']:,}: {sy['seconds']:.1f} s, resident memory after each chunk "
-            f"{min(r) / 1024:.0f}-{max(r) / 1024:.0f} MiB (peak {sy['max_rss_kib'] / 1024:.0f} MiB), "
+            f"{min(r) / 2**20:.0f}-{max(r) / 2**20:.0f} MiB (process peak {sy['peak_rss_bytes'] / 2**20:.0f} MiB), "
             f"{sy['reapplied_per_update']:.1f} re-applications per update.",
         ]
     return "\n".join(lines) + "\n"
