@@ -655,10 +655,10 @@ def check(s: HDTState) -> NDArray[np.int64]:
     # endpoint of a tree edge of level >= i
     vn = s.vnode.astype(np.int64).reshape(R, n)
     assert np.array_equal(vn[0], np.arange(n)), "row 0 of the vertex-node table"
-    want = np.zeros((R, n), dtype=np.int64)
+    top_edges = np.zeros((R, n), dtype=np.int64)  # tree edges of level exactly i at x
     for end in (eu, ev):
-        np.add.at(want, (np.minimum(lvl[tree], R - 1), end[tree]), 1)  # levels < R (checked above)
-    want = np.cumsum(want[::-1], axis=0)[::-1] > 0
+        np.add.at(top_edges, (np.minimum(lvl[tree], R - 1), end[tree]), 1)  # levels < R (checked above)
+    want = np.cumsum(top_edges[::-1], axis=0)[::-1] > 0
     want[0] = True
     assert np.array_equal(vn >= 0, want), "a vertex node exists iff the vertex has a tree edge at that level"
     assert np.all(vn < nxt), "vertex node beyond the bump pointer"
