@@ -33,8 +33,9 @@ measured in child processes (``VmHWM`` from ``/proc/self/status``) as the
 difference between a child that runs a contender and a child that only builds
 the workload and loads the same modules, and is divided by the number of edges
 present at the end and by ``n``.  The exact array footprint of the HDT state is
-reported too, and that of an empty structure on ``n = 10**6`` vertices.  By default the process uses a private, empty ``NUMBA_CACHE_DIR``
-so the warm-up is a true cold compile (``--project-numba-cache`` opts out).
+reported too, and that of an empty structure on ``n = 10**6`` vertices.  By
+default the process uses a private, empty ``NUMBA_CACHE_DIR`` so the warm-up
+is a true cold compile (``--project-numba-cache`` opts out).
 """
 
 from __future__ import annotations
