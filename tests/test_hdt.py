@@ -228,7 +228,9 @@ class HDTMachine(RuleBasedStateMachine):
         assert_same(self.g, self.ref)
 
 
-HDTMachine.TestCase.settings = settings(stateful_step_count=50, max_examples=150)
+# 150 examples normally; the small profiles (the bounds-checked rerun) keep their own count
+HDTMachine.TestCase.settings = settings(stateful_step_count=50, max_examples=max(150, settings().max_examples)
+                                        if settings().max_examples >= 60 else settings().max_examples)
 TestHDTMachine = pytest.mark.boundscheck(HDTMachine.TestCase)
 
 
