@@ -145,9 +145,12 @@ def int_array(
         if np.any(bad):
             k = int(np.argmax(bad))
             raise err(f"{what}{_where(a.shape, k)} = {a.flat[k]!r} is not an integer in the int64 range")
-        if clip_hi is not None:
-            a = np.minimum(a, float(clip_hi))
-        return np.ascontiguousarray(a, dtype=np.int64)
+        if clip_hi is None:
+            return np.ascontiguousarray(a, dtype=np.int64)
+        big = a >= float(clip_hi)  # float(clip_hi) may round up beyond int64: clip after the cast
+        out = np.ascontiguousarray(np.where(big, 0, a), dtype=np.int64)
+        out[big] = clip_hi
+        return out
     if kind == "O":
         return _objects_to_int64(a, what, err, terr, floats, clip_hi)
     if kind == "b":

@@ -218,8 +218,10 @@ def test_single_calls(make: Callable[[], Any], method: str, a: Any, b: Any, pdel
     ok, res = attempt(g, lambda: getattr(g, method)(a, b, **kw))
     clean_ok = ca is not None and cb is not None and 0 <= ca < N and 0 <= cb < N
     if method == "insert" and pdel is not None:
-        cp = clean_int(pdel, floats=False)
+        # a positive integer day; days beyond int64 mean "never", like no prediction
+        cp = int(pdel) if isinstance(pdel, numbers.Integral) and not isinstance(pdel, (bool, np.bool_)) else None
         clean_ok = clean_ok and cp is not None and cp >= 1
+        cp = min(cp, 1 << 60) if cp is not None else None
         kw = {"predicted_deletion": cp}
     if not clean_ok:
         assert not ok, f"{method}({a!r}, {b!r}, {kw}) was accepted"
