@@ -7,6 +7,8 @@ sequence.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -22,7 +24,7 @@ __all__ = ["offline_connectivity"]
 def _check_n(n: object) -> int:
     if not _validate.is_integer(n):
         raise InvalidTypeError(f"n must be a positive int, got {n!r} of type {type(n).__name__}")
-    k = int(n)  # type: ignore[call-overload]
+    k = int(cast(int, n))
     if k < 1:
         raise InvalidInputError(f"n must be a positive int, got {k}")
     if k > _off.MAX_N:

@@ -157,7 +157,7 @@ def _weights(weight: ArrayLike | None, length: int) -> NDArray[np.float64]:
         if raw.dtype.kind != "O":
             raise InvalidTypeError(f"weight must hold real numbers, got dtype {raw.dtype}")
     else:  # a sequence may hide bools among numbers: check every entry
-        raw = _objects(weight)
+        raw = np.asarray(weight, dtype=object)
     out = np.empty(length, dtype=np.float64)
     for i, x in enumerate(raw.tolist()):
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):

@@ -382,13 +382,13 @@ def perturbed(
         raise ValueError(f"scale must be a finite number >= 0, got {scale!r}")
     if scale > _MAX_SCALE:
         raise ValueError(f"scale must be at most {_MAX_SCALE:g} (noise beyond it leaves the range of days), got {scale!r}")
-    seed = _seed(seed)
+    rng_seed = _seed(seed)
     if isinstance(drop, (bool, np.bool_)) or not isinstance(drop, numbers.Real) or not (0.0 <= drop <= 1.0):
         raise ValueError(f"drop must be a probability in [0, 1], got {drop!r}")
     op, u, v = _events(batch)
     d0 = _first_day(first_day)
     n = op.size
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(rng_seed)
     noise = rng.normal(0.0, float(scale), n)
     keep = rng.random(n) >= float(drop)
     day = np.arange(d0, d0 + n, dtype=np.int64) + np.rint(noise).astype(np.int64)
@@ -448,11 +448,11 @@ def garbage(batch: EventSequence, *, seed: int = 0, first_day: int = 1) -> Predi
     >>> bool(((10 <= day) & (day <= 13)).all())
     True
     """
-    seed = _seed(seed)
+    rng_seed = _seed(seed)
     op, u, v = _events(batch)
     d0 = _first_day(first_day)
     n = op.size
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(rng_seed)  # type: ignore[arg-type]
     day = rng.integers(d0, d0 + n, size=n, dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
     return PredictionArrays(op, u, v, day)
 
