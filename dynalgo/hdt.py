@@ -379,7 +379,8 @@ class HDTConnectivity:
         """Assert every invariant (O(n log n + m)-ish; for tests).
 
         The kernel state (:func:`structures.hdt.check`: Euler-tour trees of every
-        level, edge levels, adjacency lists, flags, component sizes), the edge
+        level, the lazy node mapping and the node pool, edge levels, adjacency
+        lists, flags, component sizes), the edge
         registry, and that the components equal those of the present edges
         (recomputed with a union-find).
         """

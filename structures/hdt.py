@@ -189,6 +189,7 @@ def make(n: int, m_cap: int = 16, seed: int = 0) -> HDTState:
     if not 1 <= n <= MAX_N:
         raise ValueError(f"n must be in 1..{MAX_N}, got {n}")
     L = levels(n)
+    seed = int(seed) & ((1 << 63) - 1)
     cap = min(n + _SPARE, MAX_N)
     ett = _ett.make(cap, np.arange(n, dtype=np.int64), seed)
     meta = np.zeros(M_SIZE, dtype=np.int64)
