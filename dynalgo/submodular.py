@@ -369,6 +369,20 @@ class DynamicSubmodular:
        fly", KDD 2014, Algorithm 3 and Theorem 5.
     """
 
+    _items: _ItemSet
+    _predictor: _DeletionPredictor | None
+    _bind: Any
+    _sieve: _sv.SieveState
+    _engine: LiftingEngine
+    _lv: _Leveled | None
+    _share: float
+    _quantum: int
+    _ev: NDArray[np.int64]
+    _evw: NDArray[np.float64]
+    _winner: int
+    _clock: list[float]
+    _rc: NDArray[np.int64]
+
     def __init__(self, objective: Objective, k: int, *, eps: float = 0.1, predictor: _DeletionPredictor | None = None,
                  backstop: str | None = "leveled", backstop_share: float = 1.0, seed: int = 0,
                  race_quantum: int = 16) -> None:

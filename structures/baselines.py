@@ -36,7 +36,8 @@ class GreedyScratch(NamedTuple):
 def scratch_nbytes(od: _obj.ObjectiveData, k: int) -> int:
     """Bytes :func:`make_scratch` allocates (the solution holds at most ``min(k, n)`` items)."""
     n = od.indptr.shape[0] - 1
-    return 8 * (od.weights.shape[0] + 1 + 3 * _obj.log_capacity(od, k, 1) + 2 + 3 * max(n, 1) + max(min(k, n), 1))
+    return 8 * (int(od.weights.shape[0]) + 1 + 3 * _obj.log_capacity(od, k, 1) + 2 + 3 * max(int(n), 1)
+                + max(min(k, int(n)), 1))
 
 
 def make_scratch(od: _obj.ObjectiveData, k: int) -> GreedyScratch:
