@@ -177,6 +177,7 @@ def test_path_done_after_reset() -> None:
     assert int(g._engine.meta[_k.M_SCANPOS]) == 0
 
 
+@pytest.mark.boundscheck
 def test_backstop_grows_inside_the_race_and_when_catching_up() -> None:
     """HDT's node pool starts with one node per vertex; the race kernel stops when it must
     grow (and resumes), and so does catching up a lagging backstop."""
