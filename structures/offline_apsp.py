@@ -29,10 +29,22 @@ def arc_lives(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[np.
 
 
 @kernel
-def _traverse(state, T, size, ptr, life, pay_i, pay_f, queries, check_cycles, out, marks):  # type: ignore[no-untyped-def]
+def _traverse(state, T, size, ptr, life, pay_i, pay_f, queries, check_cycles, out, marks,  # type: ignore[no-untyped-def]
+              lo, hi, ins_life, del_life, ndel, nins, qstart):
     """Answer ``queries`` (rows (day, x, y)) into ``out`` (zeros); with ``check_cycles``
     visit every leaf up to ``T`` and stop at the first arc that closes a negative cycle.
-    ``marks`` has room for one undo mark per tree level.  Returns the bad day (0: none)."""
+    ``marks`` has room for one undo mark per tree level.  Returns the bad day (0: none).
+
+    Monotone windows are swept instead of descended: when a node's days hold
+    insertions only (``ndel``: prefix counts of deletions), the arcs inserted
+    inside it are inserted once each in day order, answering each day's
+    queries after its insertion; when they hold deletions only (and cycles are
+    not checked), the arcs deleted inside it are inserted in reverse day order,
+    answering the days from the last to the first.  Either way each such arc is
+    inserted once at that node instead of once per canonical node below it.
+    ``ins_life[t]`` / ``del_life[t]``: the life starting / ending on day ``t``;
+    ``qstart[t]``: the first query of day ``t`` or later.
+    """
     q = queries.shape[0]
     d = state[0]
     und = state[7][apsp_dense.UNDIRECTED] != 0
@@ -63,10 +75,41 @@ def _traverse(state, T, size, ptr, life, pay_i, pay_f, queries, check_cycles, ou
                     if d[b, a] + w < 0.0 or (und and (w < 0.0 or d[a, b] + w < 0.0)):
                         return first
                 apsp_dense.insert(state, pay_i, pay_f, i)
-            if h == 0:
-                while j < q and queries[j, 0] == first:
-                    out[j] = d[queries[j, 1], queries[j, 2]]
-                    j += 1
+            full = first + (1 << h) - 1  # the node's last day
+            last = min(full, T)
+            sweep = 0
+            if h > 0 and full <= T:  # a node past the horizon holds clipped lives below it
+                if ndel[last] == ndel[first - 1]:
+                    sweep = 1
+                elif nins[last] == nins[first - 1] and not check_cycles:
+                    sweep = 2
+            if sweep == 1:
+                for t in range(first, last + 1):
+                    i = ins_life[t]
+                    # a life starting on the node's first day may cover the node: then it is in already
+                    if not (lo[i] <= first and min(hi[i] - 1, T) >= full):
+                        if check_cycles:
+                            a = pay_i[i, 0]
+                            b = pay_i[i, 1]
+                            w = pay_f[i]
+                            if d[b, a] + w < 0.0 or (und and (w < 0.0 or d[a, b] + w < 0.0)):
+                                return t
+                        apsp_dense.insert(state, pay_i, pay_f, i)
+                    for jj in range(qstart[t], qstart[t + 1]):
+                        out[jj] = d[queries[jj, 1], queries[jj, 2]]
+                j = qstart[last + 1]
+            elif sweep == 2:
+                for t in range(last, first - 1, -1):
+                    for jj in range(qstart[t], qstart[t + 1]):
+                        out[jj] = d[queries[jj, 1], queries[jj, 2]]
+                    if t > first:
+                        apsp_dense.insert(state, pay_i, pay_f, del_life[t])  # present until day t - 1
+                j = qstart[last + 1]
+            if sweep != 0 or h == 0:
+                if h == 0:
+                    while j < q and queries[j, 0] == first:
+                        out[j] = d[queries[j, 1], queries[j, 2]]
+                        j += 1
                 if j == q and not check_cycles:
                     return 0
                 apsp_dense.undo_to(state, marks[dep])
@@ -132,5 +175,19 @@ def offline_apsp(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[
     state = apsp_dense.make(n, apsp_dense.log_capacity(n, logsize + 2), not directed)
     out = np.zeros(q.shape[0], dtype=np.float64)
     marks = np.empty(logsize + 2, dtype=np.int64)
-    bad = _traverse(tuple(state), horizon, layout.size, layout.ptr, layout.ea, pay_i, pay_f, q, check_cycles, out, marks)
+    T = op.shape[0]
+    ndel = np.zeros(T + 2, dtype=np.int64)
+    ndel[1:-1] = np.cumsum(op == 0)
+    ndel[-1] = ndel[-2]
+    nins = np.zeros(T + 2, dtype=np.int64)
+    nins[1:-1] = np.cumsum(op == 1)
+    nins[-1] = nins[-2]
+    ins_life = np.zeros(T + 2, dtype=np.int64)
+    ins_life[lives.lo] = np.arange(L)
+    del_life = np.zeros(T + 2, dtype=np.int64)
+    ended = lives.hi <= T
+    del_life[lives.hi[ended]] = np.flatnonzero(ended)
+    qstart = np.searchsorted(q[:, 0], np.arange(T + 3), side="left").astype(np.int64)
+    bad = _traverse(tuple(state), horizon, layout.size, layout.ptr, layout.ea, pay_i, pay_f, q, check_cycles, out, marks,
+                    lives.lo, lives.hi, ins_life, del_life, ndel, nins, qstart)
     return out, int(bad), lives
