@@ -38,7 +38,8 @@ def scipy_days(wl: Workload) -> list[np.ndarray]:
         if arcs:
             r, s = zip(*arcs)
             g = csr_matrix((list(arcs.values()), (r, s)), shape=(n, n))
-            out.append(shortest_path(g, method="D", directed=True))
+            neg = min(arcs.values()) < 0
+            out.append(shortest_path(g, method="J" if neg else "D", directed=True))
         else:
             out.append(out[0])
     return out
