@@ -140,7 +140,7 @@ class TimedConnectivity:
         self._el = np.zeros((cap, _xq.EL_COLS), dtype=np.int64)
         self._el[:, _xq.E_POS] = -1
         self._el[:, _xq.E_KEY] = -1
-        self._scr = np.zeros((cap, 2), dtype=np.int64)
+        self._scr = np.zeros((cap, 4), dtype=np.int64)
         self._pay_i = np.zeros((cap, 2), dtype=np.int64)
         self._pay_f = np.zeros(cap, dtype=np.float64)
         self._free = np.arange(cap - 1, -1, -1, dtype=np.int64)

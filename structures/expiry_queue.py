@@ -38,7 +38,7 @@ State (plain arrays, grown by the Python wrapper between calls)
            live renews the element instead of adding a copy.
 ``pay_i`` / ``pay_f``: the element's payload (``pay_i[slot, 0:2]`` the edge), read
            by the base's ``insert``.
-``scr``    int64[cap, 2]: scratch (popped list; a binary heap of popped elements).
+``scr``    int64[cap, 4]: scratch (popped list; a binary heap of their keys).
 ``meta``   int64[16]: counters ``M_*``.
 """
 
@@ -49,6 +49,8 @@ import numpy as np
 from ._jit import inline_kernel
 
 NEVER = np.iinfo(np.int64).max
+FIRST = np.iinfo(np.int64).min  # expiry given to an element deleted early, for its dig
+LAST = np.iinfo(np.int64).max  # compares after every key (an empty rest of the stack)
 
 # columns of ``stk``
 S_ELEM = 0
@@ -80,12 +82,8 @@ META_LEN = 16
 
 
 @inline_kernel
-def before(el, forced, a, b):  # type: ignore[no-untyped-def]
-    """True if element slot ``a`` must be deleted before slot ``b``."""
-    if a == forced:
-        return True
-    if b == forced:
-        return False
+def before(el, a, b):  # type: ignore[no-untyped-def]
+    """True if element slot ``a`` must be deleted before slot ``b`` (expiry, then age)."""
     ea = el[a, E_EXP]
     eb = el[b, E_EXP]
     if ea != eb:
@@ -102,7 +100,7 @@ def _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, e):  # type: ig
         stk[s, S_PMIN] = e
     else:
         p = stk[s - 1, S_PMIN]
-        stk[s, S_PMIN] = e if before(el, meta[M_FORCED], e, p) else p
+        stk[s, S_PMIN] = e if before(el, e, p) else p
     el[e, E_POS] = s
     meta[M_SIZE] = s + 1
     meta[M_APPLIED] += 1
@@ -110,13 +108,30 @@ def _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, e):  # type: ig
 
 
 @inline_kernel
-def _heap_push(heap, hn, el, forced, e):  # type: ignore[no-untyped-def]
+def _hless(heap, i, j):  # type: ignore[no-untyped-def]
+    """Heap entry ``i`` before entry ``j`` (rows: expiry, sequence number, slot)."""
+    if heap[i, 0] != heap[j, 0]:
+        return heap[i, 0] < heap[j, 0]
+    return heap[i, 1] < heap[j, 1]
+
+
+@inline_kernel
+def _hswap(heap, i, j):  # type: ignore[no-untyped-def]
+    for c in range(3):
+        heap[i, c], heap[j, c] = heap[j, c], heap[i, c]
+
+
+@inline_kernel
+def _heap_push(heap, hn, el, e):  # type: ignore[no-untyped-def]
+    """Push slot ``e`` with its key copied in, so that sifting reads only the heap."""
     i = hn
-    heap[i] = e
+    heap[i, 0] = el[e, E_EXP]
+    heap[i, 1] = el[e, E_SEQ]
+    heap[i, 2] = e
     while i > 0:
         p = (i - 1) >> 1
-        if before(el, forced, heap[i], heap[p]):
-            heap[i], heap[p] = heap[p], heap[i]
+        if _hless(heap, i, p):
+            _hswap(heap, i, p)
             i = p
         else:
             break
@@ -124,18 +139,19 @@ def _heap_push(heap, hn, el, forced, e):  # type: ignore[no-untyped-def]
 
 
 @inline_kernel
-def _heap_pop(heap, hn, el, forced):  # type: ignore[no-untyped-def]
+def _heap_pop(heap, hn):  # type: ignore[no-untyped-def]
     hn -= 1
-    heap[0] = heap[hn]
+    for c in range(3):
+        heap[0, c] = heap[hn, c]
     i = 0
     while True:
         c = 2 * i + 1
         if c >= hn:
             break
-        if c + 1 < hn and before(el, forced, heap[c + 1], heap[c]):
+        if c + 1 < hn and _hless(heap, c + 1, c):
             c += 1
-        if before(el, forced, heap[c], heap[i]):
-            heap[i], heap[c] = heap[c], heap[i]
+        if _hless(heap, c, i):
+            _hswap(heap, i, c)
             i = c
         else:
             break
@@ -146,7 +162,10 @@ def _heap_pop(heap, hn, el, forced):  # type: ignore[no-untyped-def]
 def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
     """Remove the most urgent element (the forced one, else the soonest to expire).
 
-    Returns the removed slot; the base holds every other stacked element afterwards.
+    A forced element gets the smallest expiry for the duration of the dig; the prefix
+    minima stored above it do not know that, so while it is still on the stack it is
+    the most urgent remaining element by its position.  Returns the removed slot; the
+    base holds every other stacked element afterwards.
     """
     forced = meta[M_FORCED]
     s = meta[M_SIZE]
@@ -157,8 +176,12 @@ def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo
         el[first, E_POS] = -1
         meta[M_FORCED] = -1
         return first
-    fpos = el[forced, E_POS] if forced >= 0 else -1
-    # dig: scr[:, 0] holds the popped slots (top first), scr[:, 1] a heap of them
+    fpos = -1
+    if forced >= 0:
+        fpos = el[forced, E_POS]
+        el[forced, E_EXP] = FIRST
+    # dig: scr[:, 0] holds the popped slots (top first), scr[:, 1:4] a heap of their keys
+    heap = scr[:, 1:4]
     j = s
     npop = 0
     hn = 0
@@ -168,7 +191,7 @@ def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo
         e = stk[j, S_ELEM]
         scr[npop, 0] = e
         npop += 1
-        hn = _heap_push(scr[:, 1], hn, el, forced, e)
+        hn = _heap_push(heap, hn, el, e)
         # the most urgent element still on the stack (positions < j)
         if j == 0:
             rest = -1
@@ -176,33 +199,32 @@ def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo
             rest = forced
         else:
             rest = stk[j - 1, S_PMIN]
-        while hn > 0 and (rest < 0 or before(el, forced, scr[0, 1], rest)):
-            top = scr[0, 1]
-            hn = _heap_pop(scr[:, 1], hn, el, forced)
-            el[top, E_POS] = -2 - k  # mark: k-th most urgent popped element
+        if rest < 0:
+            rx = LAST
+            rs = LAST
+        else:
+            rx = el[rest, E_EXP]
+            rs = el[rest, E_SEQ]
+        while hn > 0 and (heap[0, 0] < rx or (heap[0, 0] == rx and heap[0, 1] < rs)):
+            el[heap[0, 2], E_POS] = -2 - k  # mark: k-th most urgent popped element
+            hn = _heap_pop(heap, hn)
             k += 1
         if k >= 1 and 2 * k >= npop:
             break
     meta[M_UNDONE] += b_undo(bstate, stk[j, S_MARK])
     meta[M_SIZE] = j
     meta[M_DIGS] += 1
-    # the heap holds the popped elements that are not urgent: drain it into scr[:, 0]
-    # (soonest first) and put them back latest-expiring first, so the stack top comes
-    # out sorted by expiry; then the urgent ones, ranked 0..k-1 by their mark
-    nrest = 0
-    while hn > 0:
-        scr[nrest, 0] = scr[0, 1]
-        nrest += 1
-        hn = _heap_pop(scr[:, 1], hn, el, forced)
-    ranked = scr[:, 1]
+    # the urgent ones are ranked 0..k-1 by their mark; the others go back in their old
+    # order (bottom first), then the urgent ones, latest first, so the soonest is on top
+    ranked = scr[:, 1]  # the heap is no longer needed: reuse it as the rank -> slot table
     for i in range(npop - 1, -1, -1):
-        e = stk[j + i, S_ELEM]
+        e = scr[i, 0]
         r = el[e, E_POS]
         if r <= -2:
             ranked[-2 - r] = e
-    for i in range(nrest - 1, -1, -1):
-        _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, scr[i, 0])
-        meta[M_REPUSHED] += 1
+        else:
+            _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, e)
+            meta[M_REPUSHED] += 1
     for r in range(k - 1, 0, -1):
         _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, ranked[r])
         meta[M_REPUSHED] += 1
@@ -256,14 +278,13 @@ def _hdel(hk, hv, key):  # type: ignore[no-untyped-def]
 @inline_kernel
 def _refresh_pmin(stk, el, meta, j):  # type: ignore[no-untyped-def]
     """Recompute the prefix minima from stack position ``j`` up (after an expiry moved later)."""
-    forced = meta[M_FORCED]
     for s in range(j, meta[M_SIZE]):
         e = stk[s, S_ELEM]
         if s == 0:
             stk[s, S_PMIN] = e
         else:
             p = stk[s - 1, S_PMIN]
-            stk[s, S_PMIN] = e if before(el, forced, e, p) else p
+            stk[s, S_PMIN] = e if before(el, e, p) else p
 
 
 @inline_kernel
