@@ -189,6 +189,11 @@ def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo
     while True:
         j -= 1
         e = stk[j, S_ELEM]
+        if el[e, E_RENEW] > el[e, E_EXP] and e != forced:
+            # off the stack, a pending renewal can take effect: the element then ranks
+            # by its real expiry instead of coming back up as falsely urgent
+            el[e, E_EXP] = el[e, E_RENEW]
+            meta[M_RENEWED] += 1
         scr[npop, 0] = e
         npop += 1
         hn = _heap_push(heap, hn, el, e)
