@@ -1,4 +1,4 @@
-"""The ``python -m dynalgo demo`` command: prediction quality vs running time on real data.
+"""The demos behind ``python -m dynalgo demo``: prediction quality vs running time on real data.
 
 ``--problem connectivity`` (default): on a sliding-window dynamic graph built
 from a bundled SNAP temporal network, dynamic connectivity is run with
@@ -19,8 +19,6 @@ exact, learned, noisy and no predictions, the backstop alone and lazy greedy
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
 import sys
 import time
@@ -33,6 +31,7 @@ from numpy.typing import NDArray
 import predictors
 
 from .connectivity import DynamicConnectivity
+from ._cli import format_duration
 from .datasets import TemporalEdges, bitcoin_alpha, college_msg
 from .hdt import HDTConnectivity
 from .offline import offline_connectivity
@@ -72,7 +71,7 @@ def run_demo(
 ) -> dict[str, Any]:
     """Run the demo and return its results as a dictionary (what ``--json`` writes)."""
     if dataset not in _DATASETS:
-        raise SystemExit(f"unknown dataset {dataset!r}; choose from {sorted(_DATASETS)}")
+        raise ValueError(f"unknown dataset {dataset!r}; choose from {sorted(_DATASETS)}")
     edges = _DATASETS[dataset]()
     sw = sliding_window(edges, window)
     batch, n, T = sw.batch, sw.n, len(sw.batch)
@@ -391,14 +390,18 @@ def run_apsp_demo(
     for r in rows:
         r["speedup_vs_backstop"] = t_back / r["seconds"] if r["seconds"] > 0 else float("inf")
     return {
-        "problem": "apsp", "dataset": "Bitcoin Alpha (length 11 - rating)", "users": n, "window_seconds": window,
+        "problem": "apsp", "dataset": "Bitcoin Alpha (length 11 - rating)", "users": users, "vertices": n,
+        "window_seconds": window,
         "updates": T, "queries": int(queries.shape[0]), "warmup_seconds": warm, "offline_seconds": t_offline,
         "rows": rows, "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }
 
 
 def _print_apsp(res: dict[str, Any]) -> None:
-    print(f"\n{res['dataset']}: {res['users']} most active users, window {res['window_seconds']} s -> "
+    users = f"the {res['users']:,} most active users"
+    if res["vertices"] < res["users"]:
+        users += f" ({res['vertices']:,} of them with a rating among themselves)"
+    print(f"\n{res['dataset']}: {users}, each rating valid for {format_duration(res['window_seconds'])} -> "
           f"{res['updates']:,} updates, {res['queries']:,} distance queries")
     print(f"offline (answers reference): {res['offline_seconds']:.3f} s; kernel warm-up (compile, or load from "
           f"numba's cache) {res['warmup_seconds']:.2f} s\n")
@@ -438,7 +441,7 @@ def _print_submodular(res: dict[str, Any]) -> None:
 
 def _print_table(res: dict[str, Any]) -> None:
     print(
-        f"\n{res['dataset']}: sliding window W = {res['window_seconds']} s -> "
+        f"\n{res['dataset']}: sliding window W = {format_duration(res['window_seconds'])} -> "
         f"{res['updates']:,} updates on {res['vertices']:,} vertices, {res['queries']:,} queries"
     )
     print(f"offline divide-and-conquer (answers reference): {res['offline_seconds']:.3f} s; "
@@ -465,41 +468,7 @@ def _print_table(res: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m dynalgo``."""
-    parser = argparse.ArgumentParser(prog="python -m dynalgo", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="prediction quality vs running time on bundled real data")
-    d.add_argument("--dataset", choices=sorted(_DATASETS), default="college-msg")
-    d.add_argument("--window", type=int, default=None,
-                   help="sliding window: seconds for connectivity (default one day) and apsp (default 90 days), "
-                        "items for submodular (default 2000)")
-    d.add_argument("--problem", choices=["connectivity", "apsp", "submodular"], default="connectivity")
-    d.add_argument("--users", type=int, default=400, help="apsp: number of most active users kept")
-    d.add_argument("--k", type=int, default=10, help="submodular: solution size")
-    d.add_argument("--items", type=int, default=8_000, help="submodular: number of items streamed")
-    d.add_argument("--seed", type=int, default=0)
-    d.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH ('-' for stdout)")
-    d.add_argument("--quiet", action="store_true", help="no progress output")
-    args = parser.parse_args(argv)
-    progress = not args.quiet
-    if args.problem == "apsp":
-        res = run_apsp_demo(args.window or 90 * 86_400, users=args.users, seed=args.seed, progress=progress)
-        ok = all(r["answers_equal_offline"] for r in res["rows"])
-        printer = _print_apsp
-    elif args.problem == "submodular":
-        res = run_submodular_demo(args.window or 2_000, args.k, n_items=args.items, seed=args.seed, progress=progress)
-        ok = all(r["half_approx_held"] for r in res["rows"])
-        printer = _print_submodular
-    else:
-        res = run_demo(args.dataset, args.window or 86_400, seed=args.seed, progress=progress)
-        ok = all(r["answers_equal_offline"] for r in res["rows"]) and res["hdt_answers_equal_offline"]
-        printer = _print_table
-    if args.json == "-":
-        json.dump(res, sys.stdout, indent=2)
-        print()
-    else:
-        printer(res)
-        if args.json:
-            with open(args.json, "w", encoding="utf-8") as fh:
-                json.dump(res, fh, indent=2)
-    return 0 if ok else 1
+    """Entry point of ``python -m dynalgo``: parses ``argv`` and runs the demo (see ``dynalgo._cli``)."""
+    from ._cli import main as _main
+
+    return _main(argv)

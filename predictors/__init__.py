@@ -17,6 +17,9 @@ Examples
 
 from __future__ import annotations
 
+#: marks this package as dynalgo's own (checked when ``dynalgo`` is imported)
+__dynalgo_package__ = "predictors"
+
 from .basic import (
     EventSequence,
     PredictionArrays,

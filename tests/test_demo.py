@@ -12,10 +12,10 @@ from dynalgo.demo import main
 
 def test_demo_runs_and_answers_match(tmp_path: Path) -> None:
     out = tmp_path / "demo.json"
-    code = main(["demo", "--quiet", "--window", "3600", "--json", str(out)])
+    code = main(["demo", "--quiet", "--window", "1h", "--json", str(out)])
     assert code == 0
     res = json.loads(out.read_text())
-    assert res["dataset"] == "CollegeMsg" and res["updates"] > 60_000
+    assert res["dataset"] == "CollegeMsg" and res["updates"] > 60_000 and res["window_seconds"] == 3600
     assert res["hdt_answers_equal_offline"]
     names = [r["predictions"] for r in res["rows"]]
     assert "no predictions" in names and "exact sequence (oracle)" in names
@@ -29,7 +29,7 @@ def test_demo_runs_and_answers_match(tmp_path: Path) -> None:
 
 def test_cli_help() -> None:
     proc = subprocess.run([sys.executable, "-m", "dynalgo", "demo", "--help"], capture_output=True, text=True)
-    assert proc.returncode == 0 and "--dataset" in proc.stdout
+    assert proc.returncode == 0 and "--dataset" in proc.stdout and "``" not in proc.stdout
 
 
 def test_submodular_demo(tmp_path: Path) -> None:
@@ -49,10 +49,11 @@ def test_submodular_demo(tmp_path: Path) -> None:
 
 def test_apsp_demo(tmp_path: Path) -> None:
     out = tmp_path / "apsp.json"
-    code = main(["demo", "--quiet", "--problem", "apsp", "--users", "60", "--json", str(out)])
+    code = main(["demo", "--quiet", "--problem", "apsp", "--users", "60", "--window", "90d", "--json", str(out)])
     assert code == 0
     res = json.loads(out.read_text())
     assert res["problem"] == "apsp" and res["users"] == 60 and res["updates"] > 1000
+    assert 2 <= res["vertices"] <= 60 and res["window_seconds"] == 90 * 86_400
     for r in res["rows"]:
         assert r["answers_equal_offline"], r["predictions"]
     oracle = res["rows"][0]
