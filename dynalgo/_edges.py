@@ -22,14 +22,14 @@ def edge_keys(n: int, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.
 
 
 def keys_to_edges(n: int, keys: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Inverse of :func:`edge_keys`: an ``(m, 2)`` array of ``(min, max)`` endpoints."""
+    """Inverse of ``edge_keys``: an ``(m, 2)`` array of ``(min, max)`` endpoints."""
     if not keys.size:
         return np.zeros((0, 2), dtype=np.int64)
     return np.stack([keys // n, keys % n], axis=1)
 
 
 def to_graph(n: int, edges: NDArray[np.int64]) -> "nx.Graph[int]":
-    """A :class:`networkx.Graph` on nodes ``0..n-1`` with the given edges."""
+    """A ``networkx.Graph`` on nodes ``0..n-1`` with the given edges."""
     graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges.tolist())
@@ -127,7 +127,7 @@ def present_id(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any
 def id_for_insert(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any) -> tuple[int, int, int]:
     """Validated endpoints and the id for inserting edge ``{u, v}`` (registered if new).
 
-    Raises :class:`VertexError` or :class:`DuplicateElementError` (nothing changed)."""
+    Raises ``VertexError`` or ``DuplicateElementError`` (nothing changed)."""
     e, a, b = present_id(n, reg, present, u, v)
     if e >= 0:
         raise DuplicateElementError(f"edge ({a}, {b}) is already present; delete it first")
@@ -141,7 +141,7 @@ def id_for_insert(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: 
 def id_for_delete(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: Any) -> tuple[int, int, int]:
     """Validated endpoints and the id of the present edge ``{u, v}``.
 
-    Raises :class:`VertexError` or :class:`MissingElementError`."""
+    Raises ``VertexError`` or ``MissingElementError``."""
     e, a, b = present_id(n, reg, present, u, v)
     if e < 0:
         raise MissingElementError(f"edge ({a}, {b}) is not present, so it cannot be deleted")

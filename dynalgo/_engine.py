@@ -1,6 +1,6 @@
 """Python driver of the lifting engine: owns the arrays, grows them, reports stats.
 
-The compiled work happens in :mod:`structures.engine`; this module only
+The compiled work happens in ``structures.engine``; this module only
 allocates, grows by doubling between kernel calls, and translates counters.
 """
 
@@ -35,7 +35,7 @@ class RaceStats:
         Work units the lifted side spent inside the race (base work + scanned slots).
     backstop_work : int
         Work units of the backstop: ``1 + 8 (floor(log2 n) + 1) (1 + pushes + scanned)``
-        per HDT update (see :mod:`structures.race_dsu_hdt`).
+        per HDT update (see ``structures.race_dsu_hdt``).
     days_lifted : int
         Days whose queries the lifted side answered (it caught up first).
     days_backstop : int
@@ -125,9 +125,9 @@ class EngineStats:
 class BaseKernels(NamedTuple):
     """The engine's compiled entry points bound to one base structure.
 
-    ``run_days`` and ``reset_path`` are :func:`structures.engine.run_days` and
-    :func:`structures.engine.reset_path` with the base's ``insert`` / ``mark`` /
-    ``undo_to`` / ``query`` kernels filled in (see :mod:`structures.lifted_dsu`).
+    ``run_days`` and ``reset_path`` are ``structures.engine.run_days`` and
+    ``structures.engine.reset_path`` with the base's ``insert`` / ``mark`` /
+    ``undo_to`` / ``query`` kernels filled in (see ``structures.lifted_dsu``).
     """
 
     run_days: Callable[..., Any]
@@ -162,7 +162,7 @@ class LiftingEngine:
     deterministic : bool
         Use the deterministic nearest-free-day schedule instead of the harmonic rule.
     tree : {"dyadic", "treap"}
-        Rank distribution of the partition tree (see :mod:`structures.partition_tree`).
+        Rank distribution of the partition tree (see ``structures.partition_tree``).
     """
 
     def __init__(
@@ -265,7 +265,7 @@ class LiftingEngine:
     ) -> None:
         """Handle a validated event sequence, answering ``queries`` into ``out``.
 
-        The caller has reserved capacity (:meth:`reserve`).  ``chunk`` > 0 splits the
+        The caller has reserved capacity (``reserve``).  ``chunk`` > 0 splits the
         compiled loop so that ``progress(events_done)`` can be called in between.
         """
         day0 = self.day

@@ -1,6 +1,6 @@
 """Python driver of the backstop race ([LS] Alg. C.2): the event log, growth, counters.
 
-The compiled race is :func:`structures.race_dsu_hdt.race`; this module owns the
+The compiled race is ``structures.race_dsu_hdt.race``; this module owns the
 log both sides read (trimmed once both have applied a prefix), the HDT state,
 and grows the lifted side's arrays between kernel calls.
 """

@@ -1,7 +1,7 @@
 """Python driver of the APSP backstop race: the lifted dense APSP against the fully dynamic one.
 
-The compiled race is :func:`structures.race_apsp.race`; the event log, its
-trimming, the counters and cloning are those of :class:`dynalgo._race.Race`.
+The compiled race is ``structures.race_apsp.race``; the event log, its
+trimming, the counters and cloning are those of ``dynalgo._race.Race``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["APSPRace"]
 
 
 class APSPRace(Race):
-    """The lifted engine (dense APSP base) raced against :mod:`structures.apsp_dynamic`."""
+    """The lifted engine (dense APSP base) raced against ``structures.apsp_dynamic``."""
 
     def __init__(self, engine: LiftingEngine, n: int, *, undirected: bool, share: float, quantum: int) -> None:
         self.backstop = _dyn.make(n, undirected)

@@ -32,7 +32,7 @@ class Registry:
             self._added = np.zeros(max(extra, 2 * self._added.shape[0]), dtype=np.int64)
 
     def assign(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Ids of ``keys``; unknown keys get fresh ids.  :meth:`rollback` takes this call back."""
+        """Ids of ``keys``; unknown keys get fresh ids.  ``rollback`` takes this call back."""
         self._reserve(keys.shape[0])
         ids, n_added = _hm.assign(self._keys, self._vals, keys, self.size, self._added)
         n_added = int(n_added)
@@ -43,7 +43,7 @@ class Registry:
         return np.asarray(ids)
 
     def rollback(self) -> None:
-        """Forget the keys added by the last :meth:`assign`."""
+        """Forget the keys added by the last ``assign``."""
         _hm.remove_last(self._keys, self._added, self._n_added)
         self.size -= self._n_added
         self._n_added = 0

@@ -1,9 +1,9 @@
 """Input checks shared by the public structures.
 
-Every check raises one of the library's errors (:mod:`dynalgo.errors`), never a bare
-numpy or Python exception: a wrong *type* raises :class:`InvalidTypeError` (for the
-arguments whose documented error is :class:`InvalidInputError`) or the argument's own
-error (:class:`VertexError`, :class:`PredictionError`, :class:`QueryError`).
+Every check raises one of the library's errors ([`dynalgo.errors`][dynalgo.errors]), never a bare
+numpy or Python exception: a wrong *type* raises ``InvalidTypeError`` (for the
+arguments whose documented error is ``InvalidInputError``) or the argument's own
+error (``VertexError``, ``PredictionError``, ``QueryError``).
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def _objects_to_int64(
 
 
 def vertex(x: Any, n: int, what: str = "vertex") -> int:
-    """Return ``x`` as an int in ``0..n-1`` or raise :class:`VertexError`."""
+    """Return ``x`` as an int in ``0..n-1`` or raise ``VertexError``."""
     if not is_integer(x):
         raise VertexError(f"{what} must be an integer in 0..{n - 1}, got {x!r} of type {type(x).__name__}")
     xi = int(x)
@@ -265,7 +265,7 @@ def _human(nbytes: float) -> str:
 
 
 def check_allocation(nbytes: float, what: str) -> None:
-    """Raise :class:`CapacityError` before allocating ``nbytes`` if the machine cannot hold them.
+    """Raise ``CapacityError`` before allocating ``nbytes`` if the machine cannot hold them.
 
     The limit is the physical memory of the machine; the message names what would be
     allocated and how much it would need.

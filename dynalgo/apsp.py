@@ -37,7 +37,7 @@ _BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
 
 
 def _weight(w: Any, what: str = "weight", limit: float = float("inf")) -> float:
-    """A finite real weight of magnitude at most ``limit``, or :class:`InvalidInputError`."""
+    """A finite real weight of magnitude at most ``limit``, or ``InvalidInputError``."""
     if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real):
         raise InvalidInputError(f"{what} must be a finite real number, got {w!r} of type {type(w).__name__}")
     try:
@@ -59,7 +59,7 @@ def _positive_int(x: Any, what: str, limit: int = 1 << 62) -> int:
 
 
 class _Plan(NamedTuple):
-    """What :meth:`DynamicAPSP._plan` decided for a batch."""
+    """What ``DynamicAPSP._plan`` decided for a batch."""
 
     exp: int  # grid exponent
     bad: int  # first rejected row (-1: none)
@@ -81,14 +81,14 @@ class DynamicAPSP:
     per ordered pair.  Every insertion or deletion of an arc is one *day*.
     Distances are exact for integer weights (``inf`` when unreachable); real
     weights are rounded to a grid on which all arithmetic is exact, and
-    distances are within :attr:`error_bound` of the exact ones (the numeric
-    contract: see :attr:`quantum` and docs/pages/apsp.md).  Predictions of
+    distances are within [`error_bound`][dynalgo.DynamicAPSP.error_bound] of the exact ones (the numeric
+    contract: see [`quantum`][dynalgo.DynamicAPSP.quantum] and docs/pages/apsp.md).  Predictions of
     future updates only change the running time.  The lifted structure is the
-    incremental dense APSP of :mod:`structures.apsp_dense` (an O(n^2)
+    incremental dense APSP of ``structures.apsp_dense`` (an O(n^2)
     relaxation per arc, with undo) made fully dynamic by the lifting engine;
     it is raced against a fully dynamic backstop (relaxation on insertion,
     Ramalingam-Reps repair of the affected rows on deletion), as
-    :class:`dynalgo.DynamicConnectivity` races HDT.
+    [`dynalgo.DynamicConnectivity`][dynalgo.DynamicConnectivity] races HDT.
 
     Parameters
     ----------
@@ -325,16 +325,16 @@ class DynamicAPSP:
     def error_bound(self) -> float:
         """A bound on ``|distance - exact distance|`` over all pairs, where the exact distance
         is computed in exact arithmetic from the weights as given: ``(n - 1) (q / 2 + b)``,
-        with ``q`` the :attr:`quantum` and ``b`` the largest bump applied so far (usually 0)."""
+        with ``q`` the [`quantum`][dynalgo.DynamicAPSP.quantum] and ``b`` the largest bump applied so far (usually 0)."""
         return (self._n - 1) * (self.quantum / 2.0 + self._max_bump)
 
     @property
     def stats(self) -> EngineStats:
-        """Work counters of the lifting engine (:class:`dynalgo.EngineStats`); with a backstop,
-        ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`), whose
+        """Work counters of the lifting engine ([`dynalgo.EngineStats`][dynalgo.EngineStats]); with a backstop,
+        ``stats.race`` holds the race counters ([`dynalgo.RaceStats`][dynalgo.RaceStats]), whose
         ``backstop_work`` counts the units of the fully dynamic APSP structure (cells
         examined, rows tested, arcs scanned, ``ceil(log2 n)`` per heap operation; see
-        :mod:`structures.race_apsp`)."""
+        ``structures.race_apsp``)."""
         st = self._engine.stats()
         if self._race is not None:
             st = dataclasses.replace(st, days=self._race.day, race=self._race.stats())
@@ -386,9 +386,9 @@ class DynamicAPSP:
             Endpoints in ``0..n-1``.  A self-loop of non-negative weight is
             allowed (it never shortens a path).
         weight : float, default 1.0
-            A finite real of magnitude at most :attr:`max_weight`; negative
+            A finite real of magnitude at most [`max_weight`][dynalgo.DynamicAPSP.max_weight]; negative
             weights are allowed unless they close a negative cycle (in the sense
-            of the numeric contract, see :attr:`quantum`).
+            of the numeric contract, see [`quantum`][dynalgo.DynamicAPSP.quantum]).
         predicted_deletion : int, optional
             Predicted day of this arc's deletion (absolute day; the predicted-deletion model).
 
@@ -397,9 +397,9 @@ class DynamicAPSP:
         VertexError
             If an endpoint is not an integer in ``0..n-1``.
         InvalidInputError
-            If ``weight`` is not a finite real number of magnitude at most :attr:`max_weight`.
+            If ``weight`` is not a finite real number of magnitude at most [`max_weight`][dynalgo.DynamicAPSP.max_weight].
         DuplicateElementError
-            If the arc is already present (use :meth:`set_weight`).
+            If the arc is already present (use [`set_weight`][dynalgo.DynamicAPSP.set_weight]).
         NegativeCycleError
             If the arc would close a cycle of negative weight.
         PredictionError
@@ -471,7 +471,7 @@ class DynamicAPSP:
         Raises
         ------
         VertexError, MissingElementError, InvalidInputError, NegativeCycleError
-            As :meth:`delete` and :meth:`insert`.
+            As [`delete`][dynalgo.DynamicAPSP.delete] and [`insert`][dynalgo.DynamicAPSP.insert].
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
@@ -535,7 +535,7 @@ class DynamicAPSP:
         changes, of the present arcs), and its first rejected row, computed on a copy.
 
         Each weight is rounded to the grid, then raised by its *bump* (see
-        :func:`structures.apsp_dynamic.apply_batch`): the least increase that makes
+        ``structures.apsp_dynamic.apply_batch``): the least increase that makes
         every cycle it closes non-negative.  An insertion whose cycle is below
         ``-cycle_band`` is rejected instead.  Nothing of the structure changes.
         """
@@ -696,7 +696,7 @@ class DynamicAPSP:
         return np.stack([keys // self._n, keys % self._n, self._w[pres]], axis=1).astype(np.float64).reshape(-1, 3)
 
     def to_networkx(self) -> "nx.DiGraph[int] | nx.Graph[int]":
-        """The current graph (a :class:`networkx.DiGraph`, or :class:`networkx.Graph` when
+        """The current graph (a ``networkx.DiGraph``, or ``networkx.Graph`` when
         undirected) on nodes ``0..n-1`` with the ``weight`` attribute."""
         g: nx.DiGraph[int] | nx.Graph[int] = nx.DiGraph() if self._directed else nx.Graph()
         g.add_nodes_from(range(self._n))
@@ -717,7 +717,7 @@ class DynamicAPSP:
         edge of an undirected graph), weighted by the ``weight`` attribute (default 1).
 
         The nodes of ``graph`` must be the integers ``0..n-1``; use
-        :func:`networkx.convert_node_labels_to_integers` otherwise.
+        ``networkx.convert_node_labels_to_integers`` otherwise.
         """
         if not isinstance(graph, nx.Graph) or graph.is_multigraph():
             raise InvalidInputError(f"from_networkx expects a networkx Graph or DiGraph, got {type(graph).__name__}")
@@ -737,7 +737,7 @@ class DynamicAPSP:
         """Assert every invariant.
 
         The engine, the registry, the dense structure (its distances are exactly
-        the shortest paths of its arcs: see :func:`structures.apsp_dense.check`)
+        the shortest paths of its arcs: see ``structures.apsp_dense.check``)
         and, with a backstop, the fully dynamic structure; the side that answers
         today holds exactly the present arcs with their weights.  With a
         backstop, on a copy where both sides are driven to today, both hold the

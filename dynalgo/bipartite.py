@@ -1,8 +1,8 @@
 """Dynamic bipartiteness lifted from a parity union-find with undo.
 
 The worked example of extending the engine (``docs/pages/extending.md``): a base
-structure that is incremental with undo (:mod:`structures.parity_dsu`), its two
-engine wrappers (:mod:`structures.lifted_parity`), and this thin public class.
+structure that is incremental with undo (``structures.parity_dsu``), its two
+engine wrappers (``structures.lifted_parity``), and this thin public class.
 """
 
 from __future__ import annotations
@@ -49,19 +49,19 @@ class DynamicBipartiteness:
         Number of vertices.
     predictions : Predictions or PredictionArrays, optional
         Predicted insertions and deletions with their days (absolute: day 1 is
-        this structure's first update), e.g. :func:`predictors.exact`.
+        this structure's first update), e.g. [`predictors.exact`][predictors.exact].
     seed : int, default 0
         Seed of the random partition tree and of the randomized schedule.
     deterministic_schedule : bool, default False
         Nearest-free-day schedule instead of the randomized harmonic rule.
     tree : {"dyadic", "treap"}, default "dyadic"
-        Rank distribution of the partition tree (see :class:`dynalgo.DynamicConnectivity`).
+        Rank distribution of the partition tree (see [`dynalgo.DynamicConnectivity`][dynalgo.DynamicConnectivity]).
 
     Raises
     ------
     InvalidInputError
         If ``n`` is not an integer in ``1..2**31-1`` or ``tree`` is unknown; a wrong
-        type (``seed=1.5``...) raises its subclass :class:`InvalidTypeError`.
+        type (``seed=1.5``...) raises its subclass ``InvalidTypeError``.
     CapacityError
         If the arrays allocated up front (``O(n)`` bytes) would not fit in memory.
     PredictionError
@@ -139,7 +139,7 @@ class DynamicBipartiteness:
 
     @property
     def stats(self) -> EngineStats:
-        """Work counters of the lifting engine (see :class:`dynalgo.EngineStats`)."""
+        """Work counters of the lifting engine (see [`dynalgo.EngineStats`][dynalgo.EngineStats])."""
         return self._engine.stats()
 
     # queries ------------------------------------------------------------------------
@@ -265,7 +265,7 @@ class DynamicBipartiteness:
         return c.astype(np.int8)
 
     def to_networkx(self) -> "nx.Graph[int]":
-        """The current graph as a :class:`networkx.Graph` on nodes ``0..n-1``."""
+        """The current graph as a ``networkx.Graph`` on nodes ``0..n-1``."""
         return _edges.to_graph(self._n, self.edges())
 
     @classmethod

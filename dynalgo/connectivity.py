@@ -41,7 +41,7 @@ def hdt_bytes(n: int) -> int:
 
 
 def upfront_bytes(n: int, predictions: Predictions, backstop: bool) -> int:
-    """Estimate of the bytes a :class:`DynamicConnectivity` allocates when it is built."""
+    """Estimate of the bytes a [`DynamicConnectivity`][dynalgo.DynamicConnectivity] allocates when it is built."""
     m = len(predictions)
     total = 12 * n + 64 * m + LiftingEngine.upfront_bytes(m, predictions.horizon)
     return total + (hdt_bytes(n) if backstop else 0)
@@ -62,10 +62,10 @@ class DynamicConnectivity:
         Number of vertices.
     predictions : Predictions or PredictionArrays, optional
         Predicted insertions and deletions with their days (the predicted-updates
-        model), e.g. from :func:`predictors.exact` or :func:`predictors.perturbed`.  Days are absolute: day 1 is this structure's first update.
+        model), e.g. from [`predictors.exact`][predictors.exact] or [`predictors.perturbed`][predictors.perturbed].  Days are absolute: day 1 is this structure's first update.
     backstop : {"hdt", None}, default "hdt"
         Race the lifted structure against a fully dynamic backstop
-        (:class:`dynalgo.HDTConnectivity`'s kernels) as in [LS] Alg. C.2: every
+        ([`dynalgo.HDTConnectivity`][dynalgo.HDTConnectivity]'s kernels) as in [LS] Alg. C.2: every
         day both get the update and are stepped alternately with work budgets
         until one has caught up; that one answers the day's queries.  Total work
         is at most ``(1 + r)`` times the lifted side's and ``(1 + 1/r)`` times the
@@ -97,7 +97,7 @@ class DynamicConnectivity:
         backstop), ``tree`` or ``backstop`` is unknown, ``backstop_share`` is not a
         number in ``[1e-6, 1e6]`` or ``race_quantum`` not an integer in ``1..2**62``.
         A wrong type (``seed=1.5``, ``deterministic_schedule="yes"``...) raises its
-        subclass :class:`InvalidTypeError`, which is also a ``TypeError``.
+        subclass ``InvalidTypeError``, which is also a ``TypeError``.
     CapacityError
         If the arrays allocated up front (``O(n log n)`` bytes with the backstop,
         ``O(n)`` without) would not fit in this machine's memory.
@@ -229,8 +229,8 @@ class DynamicConnectivity:
 
     @property
     def stats(self) -> EngineStats:
-        """Work counters of the lifting engine (see :class:`dynalgo.EngineStats`); with a
-        backstop, ``stats.race`` holds the race counters (:class:`dynalgo.RaceStats`)."""
+        """Work counters of the lifting engine (see [`dynalgo.EngineStats`][dynalgo.EngineStats]); with a
+        backstop, ``stats.race`` holds the race counters ([`dynalgo.RaceStats`][dynalgo.RaceStats])."""
         st = self._engine.stats()
         if self._race is not None:
             st = dataclasses.replace(st, days=self._race.day, race=self._race.stats())
@@ -368,7 +368,7 @@ class DynamicConnectivity:
         return _edges.keys_to_edges(self._n, keys)
 
     def to_networkx(self) -> "nx.Graph[int]":
-        """The current graph as a :class:`networkx.Graph` on nodes ``0..n-1``."""
+        """The current graph as a ``networkx.Graph`` on nodes ``0..n-1``."""
         return _edges.to_graph(self._n, self.edges())
 
     @classmethod
@@ -378,7 +378,7 @@ class DynamicConnectivity:
         """Build a structure holding the edges of ``graph`` (one insertion day per edge).
 
         The nodes of ``graph`` must be the integers ``0..n-1``; use
-        :func:`networkx.convert_node_labels_to_integers` otherwise.
+        ``networkx.convert_node_labels_to_integers`` otherwise.
         """
         n, batch = _edges.insertions_of(graph)
         g = cls(n, predictions, seed=seed)

@@ -30,7 +30,7 @@ _BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
 
 @dataclass(frozen=True)
 class ContingencyReport:
-    """Result of :func:`screen_contingencies`.
+    """Result of [`screen_contingencies`][dynalgo.screen_contingencies].
 
     Attributes
     ----------
@@ -143,7 +143,7 @@ def screen_contingencies(
     ------
     InvalidInputError
         Malformed branches or contingencies (unknown or repeated branch index);
-        wrong types raise its subclass :class:`InvalidTypeError`.
+        wrong types raise its subclass ``InvalidTypeError``.
     CapacityError
         The union-find and the engine's arrays would not fit in memory.
     VertexError

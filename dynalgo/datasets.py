@@ -4,14 +4,14 @@ Two public temporal networks from the Stanford Large Network Dataset Collection
 (SNAP) ship with the package, gzip-compressed but otherwise byte-for-byte as
 SNAP distributes them (see ``dynalgo/data/README.md``):
 
-* :func:`college_msg` -- 59,835 private messages between 1,899 users of an
+* [`college_msg`][dynalgo.datasets.college_msg] -- 59,835 private messages between 1,899 users of an
   online student community at UC Irvine (Panzarasa, Opsahl and Carley, 2009);
-* :func:`bitcoin_alpha` -- 24,186 trust ratings in ``-10..10`` between 3,783
+* [`bitcoin_alpha`][dynalgo.datasets.bitcoin_alpha] -- 24,186 trust ratings in ``-10..10`` between 3,783
   users of the Bitcoin Alpha platform (Kumar et al., 2016 and 2018).
 
-Both load into a :class:`TemporalEdges`: parallel arrays of timestamped
+Both load into a [`TemporalEdges`][dynalgo.TemporalEdges]: parallel arrays of timestamped
 (directed) events with vertex ids renumbered densely.  Turn them into update
-sequences with :mod:`dynalgo.workloads`.  Please cite the data as the
+sequences with ``dynalgo.workloads``.  Please cite the data as the
 ``citation`` field says whenever you use it.
 """
 
@@ -69,7 +69,7 @@ class TemporalEdges:
     Row ``i`` is an event (a message, a rating) from ``src[i]`` to ``dst[i]`` at
     unix time ``time[i]``.  Rows are sorted by time, non-decreasing; events with
     equal times keep their order in the source file.  The same pair may occur
-    many times.  Use :meth:`from_arrays` to build one from raw ids; the default
+    many times.  Use [`from_arrays`][dynalgo.TemporalEdges.from_arrays] to build one from raw ids; the default
     constructor only checks its arguments.
 
     Attributes
@@ -84,7 +84,7 @@ class TemporalEdges:
         Number of vertices.
     labels : ndarray of int64, shape (n,)
         ``labels[i]`` is the original id of dense vertex ``i``.  The bundled
-        loaders and :meth:`from_arrays` number vertices in increasing order of
+        loaders and [`from_arrays`][dynalgo.TemporalEdges.from_arrays] number vertices in increasing order of
         their original id, so ``labels`` is strictly increasing.
     name : str
         Short name of the data set.

@@ -1,6 +1,6 @@
 """The exception hierarchy of dynalgo.
 
-Every error raised on purpose by the library derives from :class:`DynalgoError`.
+Every error raised on purpose by the library derives from [`DynalgoError`][dynalgo.errors.DynalgoError].
 Subclasses also derive from the matching built-in exception so that callers
 who catch ``ValueError`` / ``KeyError`` / ``IndexError`` keep working.
 
@@ -37,7 +37,7 @@ class InvalidTypeError(InvalidInputError, TypeError):
     """An argument has the wrong type (a string where a number is expected, a float or a
     bool where an integer is expected, an object that is not an ``UpdateBatch``...).
 
-    It is an :class:`InvalidInputError` (so also a ``ValueError``) and a ``TypeError``.
+    It is an [`InvalidInputError`][dynalgo.errors.InvalidInputError] (so also a ``ValueError``) and a ``TypeError``.
     """
 
 

@@ -22,7 +22,7 @@ __all__ = ["HDTConnectivity", "HDTStats"]
 
 @dataclass(frozen=True, slots=True)
 class HDTStats:
-    """Work counters of :class:`HDTConnectivity` (deterministic for a given seed).
+    """Work counters of [`HDTConnectivity`][dynalgo.HDTConnectivity] (deterministic for a given seed).
 
     Attributes
     ----------
@@ -174,7 +174,7 @@ class HDTConnectivity:
 
     @property
     def stats(self) -> HDTStats:
-        """Work counters (see :class:`HDTStats`)."""
+        """Work counters (see [`HDTStats`][dynalgo.HDTStats])."""
         m = self._s.meta
         return HDTStats(
             updates=int(m[_hdt.M_UPDATES]),
@@ -281,7 +281,7 @@ class HDTConnectivity:
         Raises
         ------
         InvalidInputError
-            If ``batch`` is not an :class:`UpdateBatch`.
+            If ``batch`` is not an [`UpdateBatch`][dynalgo.UpdateBatch].
         VertexError, DuplicateElementError, MissingElementError, QueryError
             On invalid input, before any update is applied (the structure is unchanged).
 
@@ -340,7 +340,7 @@ class HDTConnectivity:
         return _edges.keys_to_edges(self._n, keys)
 
     def to_networkx(self) -> "nx.Graph[int]":
-        """The current graph as a :class:`networkx.Graph` on nodes ``0..n-1``.
+        """The current graph as a ``networkx.Graph`` on nodes ``0..n-1``.
 
         Examples
         --------
@@ -355,7 +355,7 @@ class HDTConnectivity:
         """Build a structure holding the edges of ``graph``.
 
         The nodes of ``graph`` must be the integers ``0..n-1`` (``n >= 1``); use
-        :func:`networkx.convert_node_labels_to_integers` otherwise.
+        ``networkx.convert_node_labels_to_integers`` otherwise.
 
         Raises
         ------
@@ -378,7 +378,7 @@ class HDTConnectivity:
     def check(self) -> None:
         """Assert every invariant (O(n log n + m)-ish; for tests).
 
-        The kernel state (:func:`structures.hdt.check`: Euler-tour trees of every
+        The kernel state (``structures.hdt.check``: Euler-tour trees of every
         level, the lazy node mapping and the node pool, edge levels, adjacency
         lists, flags, component sizes), the edge
         registry, and that the components equal those of the present edges

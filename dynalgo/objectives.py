@@ -1,11 +1,11 @@
-"""Monotone submodular objectives for :class:`dynalgo.DynamicSubmodular`.
+"""Monotone submodular objectives for [`dynalgo.DynamicSubmodular`][dynalgo.DynamicSubmodular].
 
 Every objective is *separable*: item ``e`` touches a sparse set of universe
 coordinates ``j`` with entries ``x[e, j] >= 0`` (a CSR row); coordinate ``j``
 has a weight ``w_j >= 0`` and a state that starts at 0 for the empty set; the
 marginal gain of ``e`` is the sum over its row of ``phi(state_j, x, w_j)`` and
 adding ``e`` moves each state to ``psi(state_j, x, w_j)``.  The compiled
-kernels are in :mod:`structures.objectives`.
+kernels are in ``structures.objectives``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = ["Objective", "Coverage", "FacilityLocation", "FeatureBased", "CustomO
 
 def _numbers(x: Any, what: str) -> NDArray[Any]:
     """``x`` as a numeric (integer or real) numpy array; bools, complex numbers, strings and
-    other objects raise :class:`InvalidTypeError`, ragged input :class:`InvalidInputError`."""
+    other objects raise ``InvalidTypeError``, ragged input ``InvalidInputError``."""
     if isinstance(x, (str, bytes)):
         raise InvalidTypeError(f"{what} must be numeric, got {type(x).__name__} {_validate.short(x)}")
     if isinstance(x, np.ndarray):
@@ -120,8 +120,8 @@ def _sorted_rows(indptr: NDArray[np.int64], indices: NDArray[np.int64], values: 
 class Objective:
     """A separable monotone submodular function over items ``0..n-1`` (see the module docstring).
 
-    Use the subclasses :class:`Coverage`, :class:`FacilityLocation`,
-    :class:`FeatureBased`, or :class:`CustomObjective` for your own.
+    Use the subclasses [`Coverage`][dynalgo.Coverage], [`FacilityLocation`][dynalgo.FacilityLocation],
+    [`FeatureBased`][dynalgo.FeatureBased], or [`CustomObjective`][dynalgo.CustomObjective] for your own.
     """
 
     _kind: int = -1
@@ -152,7 +152,7 @@ class Objective:
         return self._single
 
     def item(self, e: Any) -> int:
-        """``e`` as an item id, or :class:`ItemError`."""
+        """``e`` as an item id, or ``ItemError``."""
         if isinstance(e, (bool, np.bool_)) or not isinstance(e, numbers.Integral):
             raise ItemError(f"item must be an integer in 0..{self.n - 1}, got {e!r} of type {type(e).__name__}")
         i = int(e)

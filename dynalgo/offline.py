@@ -78,8 +78,8 @@ def offline_connectivity(n: int, batch: UpdateBatch, queries: ArrayLike) -> NDAr
     Raises
     ------
     InvalidInputError
-        ``n`` is not a positive int, or ``batch`` is not an :class:`UpdateBatch`
-        (wrong types raise its subclass :class:`InvalidTypeError`).
+        ``n`` is not a positive int, or ``batch`` is not an [`UpdateBatch`][dynalgo.UpdateBatch]
+        (wrong types raise its subclass ``InvalidTypeError``).
     CapacityError
         The union-find and the segment tree would not fit in this machine's memory.
     VertexError
@@ -89,7 +89,7 @@ def offline_connectivity(n: int, batch: UpdateBatch, queries: ArrayLike) -> NDAr
     MissingElementError
         An edge is deleted while absent (the first such day is named).
     QueryError
-        ``queries`` is malformed (see :func:`dynalgo.updates.as_queries`).
+        ``queries`` is malformed (see ``dynalgo.updates.as_queries``).
 
     Notes
     -----

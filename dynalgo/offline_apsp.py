@@ -1,6 +1,6 @@
 """Offline all-pairs shortest paths: the whole update sequence is known up front.
 
-The consistency yardstick of :class:`dynalgo.DynamicAPSP` (ALGORITHMS.md 5):
+The consistency yardstick of [`dynalgo.DynamicAPSP`][dynalgo.DynamicAPSP] (ALGORITHMS.md 5):
 with perfect predictions the lifted structure must come close to it.
 """
 
@@ -47,7 +47,7 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
     ------
     InvalidInputError
         ``n`` is not a positive int up to 16,384, ``directed`` is not a bool, ``batch``
-        is not an :class:`UpdateBatch`, or an inserted weight is not finite or too large.
+        is not an [`UpdateBatch`][dynalgo.UpdateBatch], or an inserted weight is not finite or too large.
     CapacityError
         The dense matrices would not fit in this machine's memory (before allocating).
     VertexError
@@ -62,16 +62,16 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
 
     Notes
     -----
-    Numeric contract (as :class:`dynalgo.DynamicAPSP`): weights are rounded to a
+    Numeric contract (as [`dynalgo.DynamicAPSP`][dynalgo.DynamicAPSP]): weights are rounded to a
     grid on which every sum is exact (its exponent from the largest weight of the
     sequence) and bumped in day order where they close a cycle that is negative
     only by rounding; the answers equal those of a ``DynamicAPSP`` given the same
     batch in one ``run``, within its ``error_bound`` of the exact distances.
-    Weights beyond ``2^(1022 - L)`` (``2^L >= 8 n``) raise :class:`InvalidInputError`.
+    Weights beyond ``2^(1022 - L)`` (``2^L >= 8 n``) raise ``InvalidInputError``.
 
     Each life ``[ins, del)`` of an arc is split over the O(log T) canonical
     nodes of a segment tree over the days; a depth-first walk inserts a node's
-    arcs into the undo APSP structure (:mod:`structures.apsp_dense`) on the way
+    arcs into the undo APSP structure (``structures.apsp_dense``) on the way
     down and undoes them on the way up.  O(T log T) insertions, each
     O(n + |X| |Y|) (O(n^2) worst case), plus O(1) per query; subtrees without
     queries are skipped.  Memory: three ``n x n`` matrices and an undo log of

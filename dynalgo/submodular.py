@@ -1,9 +1,9 @@
 """Dynamic monotone submodular maximization under a cardinality constraint.
 
-:class:`DynamicSubmodular` lifts Sieve-Streaming with undo by the prediction
+[`DynamicSubmodular`][dynalgo.DynamicSubmodular] lifts Sieve-Streaming with undo by the prediction
 engine in the predicted-deletion model and races it against a fully dynamic
-backstop (:class:`LeveledSubmodular`).  :class:`LazyGreedy`,
-:class:`SieveRerun` and :class:`SieveStreaming` are the yardsticks.
+backstop ([`LeveledSubmodular`][dynalgo.LeveledSubmodular]).  [`LazyGreedy`][dynalgo.LazyGreedy],
+[`SieveRerun`][dynalgo.SieveRerun] and [`SieveStreaming`][dynalgo.SieveStreaming] are the yardsticks.
 """
 
 from __future__ import annotations
@@ -202,10 +202,10 @@ class _Leveled:
 class LeveledSubmodular:
     """Fully dynamic ``(1/2 - eps)``-approximate submodular maximization (no predictions).
 
-    The leveled random-promotion algorithm (see :mod:`structures.leveled`): for
+    The leveled random-promotion algorithm (see ``structures.leveled``): for
     each guess ``tau`` of OPT on a ``(1 + eps)`` grid, levels of candidate sets,
     one item promoted per level uniformly at random; the best guess is
-    reported.  It is the backstop of :class:`DynamicSubmodular` and can be used
+    reported.  It is the backstop of [`DynamicSubmodular`][dynalgo.DynamicSubmodular] and can be used
     alone.
 
     Parameters
@@ -269,7 +269,7 @@ class LeveledSubmodular:
         return _lv.solution(self._lv.state)[0]
 
     def value(self) -> float:
-        """f of :meth:`solution`."""
+        """f of ``solution``."""
         return _lv.solution(self._lv.state)[1]
 
     @property
@@ -291,7 +291,7 @@ class DynamicSubmodular:
     """Fully dynamic monotone submodular maximization, fast when deletions are predicted.
 
     Items of the objective's ground set are inserted and deleted (each update is
-    one day); :meth:`solution` is at most ``k`` present items whose value is a
+    one day); ``solution`` is at most ``k`` present items whose value is a
     ``(1/2 - eps)``-approximation of the best ``k`` present items, on every day.
 
     The main structure is Sieve-Streaming with undo lifted by the prediction
@@ -300,21 +300,21 @@ class DynamicSubmodular:
     items taken in the order of the engine's path.  Correct predictions make
     it cost about ``O(log T)`` insertion-only Sieve-Streaming steps per update;
     wrong ones cost time, never quality.  It is raced against the leveled
-    random-promotion backstop (:class:`LeveledSubmodular`) as in [LS] Alg. C.2,
+    random-promotion backstop ([`LeveledSubmodular`][dynalgo.LeveledSubmodular]) as in [LS] Alg. C.2,
     in oracle-call units: whichever side catches up first answers the day.
 
     Parameters
     ----------
     objective : Objective
-        :class:`dynalgo.Coverage`, :class:`dynalgo.FacilityLocation`,
-        :class:`dynalgo.FeatureBased` or :class:`dynalgo.CustomObjective`.
+        [`dynalgo.Coverage`][dynalgo.Coverage], [`dynalgo.FacilityLocation`][dynalgo.FacilityLocation],
+        [`dynalgo.FeatureBased`][dynalgo.FeatureBased] or [`dynalgo.CustomObjective`][dynalgo.CustomObjective].
     k : int
         Cardinality bound (>= 1).
     eps : float, default 0.1
         Accuracy of both sides' threshold grids, in (0, 1).
     predictor : DeletionPredictor, optional
-        Asked for a deletion day when :meth:`insert` gets none
-        (``predict(day, day, item, item)``; e.g. :class:`predictors.RepeatPeriodPredictor`),
+        Asked for a deletion day when ``insert`` gets none
+        (``predict(day, day, item, item)``; e.g. ``predictors.RepeatPeriodPredictor``),
         and told every update.
     backstop : {"leveled", None}, default "leveled"
         Race against the leveled backstop, or run the lifted structure alone.
@@ -331,7 +331,7 @@ class DynamicSubmodular:
         ``k`` outside ``1..2**62``, ``eps`` outside (0, 1) (or so small that
         ``1 + eps == 1``), an unknown ``backstop``, a bad share or quantum, an
         objective whose singleton values are negative or not finite;
-        :class:`dynalgo.InvalidTypeError` when one of them has the wrong type.
+        ``dynalgo.InvalidTypeError`` when one of them has the wrong type.
     CapacityError
         The thresholds and guesses would need more memory than the machine has
         (very small ``eps``); raised before allocating.  Memory is bounded by
@@ -499,12 +499,12 @@ class DynamicSubmodular:
 
     def run(self, batch: UpdateBatch | ArrayLike, ops: ArrayLike | None = None, *,
             predicted_deletions: ArrayLike | None = None) -> NDArray[np.float64]:
-        """Apply a batch of updates; return :meth:`value` after each of them.
+        """Apply a batch of updates; return ``value`` after each of them.
 
         Parameters
         ----------
         batch : UpdateBatch or array_like of int
-            An :class:`dynalgo.UpdateBatch` whose ``u`` column holds the items,
+            An [`dynalgo.UpdateBatch`][dynalgo.UpdateBatch] whose ``u`` column holds the items,
             or an array of items with ``ops`` (1 insert, 0 delete).
         predicted_deletions : array_like of int, optional
             Per update, the predicted *batch* day (1-based) of the deletion of
@@ -550,7 +550,7 @@ class DynamicSubmodular:
 
     def _run_predicted(self, op: NDArray[np.int64], it: NDArray[np.int64], pdel: NDArray[np.int64],
                        out: NDArray[np.float64]) -> NDArray[np.float64]:
-        """:meth:`run` with a predictor: every prediction is checked before any update is applied."""
+        """[`run`][dynalgo.DynamicSubmodular.run] with a predictor: every prediction is checked before any update is applied."""
         T = op.shape[0]
         ask = (op == 1) & (pdel == 0)
         p = self._predictor
@@ -659,7 +659,7 @@ class DynamicSubmodular:
     # ------------------------------------------------------------------------------------
     @property
     def answered_by(self) -> str:
-        """``"lifted"`` or ``"backstop"``: the side whose answer :meth:`solution` returns today."""
+        """``"lifted"`` or ``"backstop"``: the side whose answer ``solution`` returns today."""
         return "backstop" if self._winner == 1 else "lifted"
 
     def solution(self) -> NDArray[np.int64]:
@@ -670,7 +670,7 @@ class DynamicSubmodular:
         return _sv.solution(self._sieve)[0]
 
     def value(self) -> float:
-        """f of :meth:`solution`."""
+        """f of ``solution``."""
         if self._winner == 1:
             assert self._lv is not None
             return _lv.solution(self._lv.state)[1]
@@ -803,8 +803,8 @@ class LazyGreedy:
 class SieveStreaming:
     """Insertion-only Sieve-Streaming (deletions are ignored by the sieve: a yardstick).
 
-    :meth:`delete` only marks the item absent; the answer may then hold
-    deleted items.  Use :class:`SieveRerun` for a correct dynamic baseline.
+    ``delete`` only marks the item absent; the answer may then hold
+    deleted items.  Use [`SieveRerun`][dynalgo.SieveRerun] for a correct dynamic baseline.
 
     Examples
     --------

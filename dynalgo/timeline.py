@@ -1,6 +1,6 @@
 """Time-keyed dynamic connectivity with expiring edges.
 
-:class:`TimedConnectivity` keeps the connected components of a graph whose edges
+[`TimedConnectivity`][dynalgo.TimedConnectivity] keeps the connected components of a graph whose edges
 carry an *expiry time*: an edge inserted at time ``t`` with expiry ``x`` is
 present during ``[t, x)`` and disappears by itself at ``x``, with no deletion sent.
 Times are int64 numbers in any unit (seconds, milliseconds, ticks); any number
@@ -12,7 +12,7 @@ How it works: the elements sit on a stack of undo marks over a union-find with
 undo; the one that expires first is removed by undoing down to it and putting
 back what was above it, the soonest-to-expire elements on top.  Each edge is
 re-applied ``O(log m)`` times amortized, ``m`` the number of live edges, whatever
-the order of the expiries (see :mod:`structures.expiry_queue` and the design
+the order of the expiries (see ``structures.expiry_queue`` and the design
 page).  A sliding window over a stream (every edge expires ``W`` after it
 arrives) is the first-in first-out case.
 
@@ -49,7 +49,7 @@ _MAX_TIME = (1 << 62)
 
 
 def _home(key: int, mask: int) -> int:
-    """Home cell of ``key`` in the key table (the hash of :mod:`structures.expiry_queue`)."""
+    """Home cell of ``key`` in the key table (the hash of ``structures.expiry_queue``)."""
     return (((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> 24) & mask
 
 
@@ -99,9 +99,9 @@ class TimedConnectivity:
     Notes
     -----
     The clock starts before every time; it moves forward with every update,
-    query or :meth:`advance` and never goes back.  Updates at the current time
+    query or ``advance`` and never goes back.  Updates at the current time
     are allowed (many updates may share a time); an update or query at an
-    earlier time raises :class:`~dynalgo.TimelineError`.  Every rejected call
+    earlier time raises ``TimelineError``.  Every rejected call
     leaves the structure as it was.
 
     Examples
@@ -292,7 +292,7 @@ class TimedConnectivity:
         return self._live_slot(ui, vi, self._clock) >= 0
 
     def expiry(self, u: int, v: int) -> int:
-        """The time at which ``{u, v}`` expires (:data:`NEVER` if it does not)."""
+        """The time at which ``{u, v}`` expires (``NEVER`` if it does not)."""
         ui, vi = vertex(u, self._n, "u"), vertex(v, self._n, "v")
         e = self._live_slot(ui, vi, self._clock)
         if e < 0:
@@ -397,7 +397,7 @@ class TimedConnectivity:
     ) -> Iterator[NDArray[np.bool_]]:
         """Feed a stream in chunks; yield the answers of each chunk's queries.
 
-        Each chunk is ``(u, v, time, expiry, queries)`` as for :meth:`extend`
+        Each chunk is ``(u, v, time, expiry, queries)`` as for ``extend``
         (``expiry`` and ``queries`` may be None).  Chunks must follow each other in
         time.  Memory follows the live edges, not the length of the stream.
         """

@@ -2,9 +2,9 @@
 
 Two ways to talk to a dynamic structure:
 
-* one update at a time, with the frozen dataclasses :class:`Insert` and
-  :class:`Delete` (or the structure's ``insert`` / ``delete`` methods);
-* a whole sequence at once, with a numpy-backed :class:`UpdateBatch`, which the
+* one update at a time, with the frozen dataclasses [`Insert`][dynalgo.Insert] and
+  [`Delete`][dynalgo.Delete] (or the structure's ``insert`` / ``delete`` methods);
+* a whole sequence at once, with a numpy-backed [`UpdateBatch`][dynalgo.UpdateBatch], which the
   compiled fast path (``run``) consumes without touching Python objects.
 
 Time is counted in *days*: day ``d`` is the ``d``-th update (1-based).  Queries
@@ -86,9 +86,9 @@ class Delete:
 
 Update = Union[Insert, Delete]
 
-#: Structured dtype of an :class:`UpdateBatch` row.
+#: Structured dtype of an [`UpdateBatch`][dynalgo.UpdateBatch] row.
 UPDATE_DTYPE = np.dtype([("op", np.int8), ("u", np.int64), ("v", np.int64), ("weight", np.float64)])
-#: Structured dtype of a :class:`Predictions` row.
+#: Structured dtype of a [`Predictions`][dynalgo.Predictions] row.
 PREDICTION_DTYPE = np.dtype([("op", np.int8), ("u", np.int64), ("v", np.int64), ("day", np.int64)])
 
 _OP_WORDS = {
@@ -101,7 +101,7 @@ def _int_array(
     x: ArrayLike, name: str, err: type[Exception] = InvalidInputError, clip_hi: int | None = None
 ) -> NDArray[np.int64]:
     """A 1-d int64 column; integral floats are accepted, bools, strings and values beyond
-    int64 are not (``err``, or :class:`InvalidTypeError` for a wrong type)."""
+    int64 are not (``err``, or ``InvalidTypeError`` for a wrong type)."""
     if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
         pass
     elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__") and not hasattr(x, "__array__"):
@@ -173,7 +173,7 @@ class UpdateBatch:
     """A sequence of updates stored as one numpy structured array.
 
     Row ``i`` is the update of day ``i + 1`` relative to the start of the batch.
-    Columns: ``op`` (:class:`Op` as int8), ``u``, ``v`` (int64) and ``weight``
+    Columns: ``op`` ([`Op`][dynalgo.Op] as int8), ``u``, ``v`` (int64) and ``weight``
     (float64, 1.0 unless given; deletions ignore it).
 
     Examples
@@ -221,9 +221,9 @@ class UpdateBatch:
 
     @classmethod
     def from_updates(cls, updates: Iterable[Update]) -> "UpdateBatch":
-        """Build a batch from :class:`Insert` / :class:`Delete` objects.
+        """Build a batch from [`Insert`][dynalgo.Insert] / [`Delete`][dynalgo.Delete] objects.
 
-        The fields obey the rules of :meth:`from_arrays`: ``u`` and ``v`` are
+        The fields obey the rules of ``from_arrays``: ``u`` and ``v`` are
         integers (floats with integral values are accepted; bools, strings and
         values beyond int64 are not) and ``weight`` is a real number.
         """
@@ -382,7 +382,7 @@ class Predictions:
     @classmethod
     def coerce(cls, x: "Predictions | Any | None") -> "Predictions":
         """Accept ``Predictions``, ``None`` (no predictions) or anything with
-        ``op``, ``u``, ``v``, ``day`` arrays (e.g. what :mod:`predictors` returns)."""
+        ``op``, ``u``, ``v``, ``day`` arrays (e.g. what ``predictors`` returns)."""
         if x is None:
             return cls.empty()
         if isinstance(x, Predictions):

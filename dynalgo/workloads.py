@@ -1,6 +1,6 @@
 """Update sequences built from real temporal graphs.
 
-:func:`sliding_window` turns timestamped events (see :mod:`dynalgo.datasets`)
+[`sliding_window`][dynalgo.sliding_window] turns timestamped events (see ``dynalgo.datasets``)
 into a fully dynamic edge-update sequence: an edge is present while its pair has
 talked within the last ``W`` seconds.  The rule makes every deletion
 *predictable* at insertion time -- it happens ``W`` seconds after the last
@@ -112,7 +112,7 @@ def sliding_window(
     Parameters
     ----------
     edges : TemporalEdges
-        The events, e.g. :func:`dynalgo.datasets.college_msg`.
+        The events, e.g. [`dynalgo.datasets.college_msg`][dynalgo.datasets.college_msg].
     window : int
         ``W``, the window length in seconds (positive).
     directed : bool, default False
@@ -133,7 +133,7 @@ def sliding_window(
     Raises
     ------
     InvalidInputError
-        If ``edges`` is not a :class:`TemporalEdges` or ``window`` is not a
+        If ``edges`` is not a [`TemporalEdges`][dynalgo.TemporalEdges] or ``window`` is not a
         positive int (or so large that times overflow int64).
 
     Notes

@@ -1,8 +1,8 @@
 """Prediction generators and error measures for the predicted-updates model.
 
-This package is independent of :mod:`dynalgo` (imports point one way:
+This package is independent of ``dynalgo`` (imports point one way:
 ``dynalgo -> predictors``).  Functions take duck-typed update sequences (objects
-with integer arrays ``op``, ``u``, ``v``) and return :class:`PredictionArrays`
+with integer arrays ``op``, ``u``, ``v``) and return [`PredictionArrays`][predictors.PredictionArrays]
 named tuples ``(op, u, v, day)``, which every dynalgo structure accepts as
 predictions.
 

@@ -1,12 +1,12 @@
 """Basic prediction generators and the l1 prediction error.
 
 Generators turn a true update sequence into predicted events ``(op, u, v,
-day)``: :func:`exact` (perfect predictions), :func:`perturbed` (Gaussian
-noise on the days, optional dropped events) and :func:`garbage` (days drawn
-uniformly at random).  :func:`l1_error` measures how far predictions are from
+day)``: [`exact`][predictors.exact] (perfect predictions), [`perturbed`][predictors.perturbed] (Gaussian
+noise on the days, optional dropped events) and [`garbage`][predictors.garbage] (days drawn
+uniformly at random).  [`l1_error`][predictors.l1_error] measures how far predictions are from
 the truth, exactly as the predicted-updates model defines it.
 
-This module does not import :mod:`dynalgo`.  Inputs are duck-typed: any object
+This module does not import ``dynalgo``.  Inputs are duck-typed: any object
 with integer array attributes ``op``, ``u`` and ``v`` (one entry per update;
 row ``i`` is day ``first_day + i``) will do, e.g. ``dynalgo.updates.UpdateBatch``.
 Outputs are plain tuples of numpy arrays ``(op, u, v, day)`` with dtypes
@@ -51,7 +51,7 @@ class PredictionArrays(NamedTuple):
 
 _INSERT = 1
 _DELETE = 0
-#: largest noise scale of :func:`perturbed`
+#: largest noise scale of [`perturbed`][predictors.perturbed]
 _MAX_SCALE = 1e15
 
 
@@ -352,7 +352,7 @@ def perturbed(
     Normal(0, scale)``, clipped below at 1.  The generator draws all ``n``
     noise values first and then ``n`` uniforms for the drop decisions, so for
     a fixed seed the noise of every kept event does not depend on ``drop``.
-    ``scale=0`` and ``drop=0`` reproduce :func:`exact`.  With ``drop=0`` the l1
+    ``scale=0`` and ``drop=0`` reproduce [`exact`][predictors.exact].  With ``drop=0`` the l1
     error [1]_ is at most the sum of the absolute day shifts (in-order matching
     is optimal on a line).  A dropped event costs ``T`` and may also shift the
     in-order matching of later events of the same element and type.
@@ -709,7 +709,7 @@ def l1_error(
     ``predictions`` is anything with ``op``, ``u``, ``v``, ``day`` arrays
     (``dynalgo.Predictions`` or the tuples returned here); ``batch`` anything
     with ``op``, ``u``, ``v`` (``dynalgo.UpdateBatch``), its row ``i`` being day
-    ``first_day + i``.  See :func:`l1_error_arrays` for the definition.
+    ``first_day + i``.  See [`l1_error_arrays`][predictors.l1_error_arrays] for the definition.
 
     Examples
     --------

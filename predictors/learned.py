@@ -5,22 +5,22 @@ which its element will be deleted (``DynamicConnectivity.run(...,
 predicted_deletions=...)``).  This module holds predictors that make that guess
 from the past alone:
 
-* :class:`DeletionPredictor` -- the protocol: ``reset()``, ``predict(day,
+* [`DeletionPredictor`][predictors.learned.DeletionPredictor] -- the protocol: ``reset()``, ``predict(day,
   time, u, v)`` at each real insertion and ``observe(day, time, op, u, v)``
   after every real update;
-* :func:`predict_deletions` -- the driver: replays a sequence, calling the
+* [`predict_deletions`][predictors.learned.predict_deletions] -- the driver: replays a sequence, calling the
   predictor in the only order that keeps the future hidden, and returns the
   per-update predicted deletion days;
-* :class:`SlidingWindowPredictor` -- deletion ``W`` seconds after insertion,
+* [`SlidingWindowPredictor`][predictors.learned.SlidingWindowPredictor] -- deletion ``W`` seconds after insertion,
   the time converted to a day with a learned update rate (or an exact mapping);
-* :class:`LifetimePredictor` -- per-pair moving average of past lifetimes,
+* [`LifetimePredictor`][predictors.learned.LifetimePredictor] -- per-pair moving average of past lifetimes,
   falling back to the endpoints' averages and then a global running quantile;
-* :class:`RepeatPeriodPredictor` -- a pair's next lifetime repeats its last.
+* [`RepeatPeriodPredictor`][predictors.learned.RepeatPeriodPredictor] -- a pair's next lifetime repeats its last.
 
-Helpers: :class:`UpdateRate` (time-decayed estimate of updates per second),
-:class:`P2Quantile` (the P-square running quantile), :func:`exact_time_to_day`
+Helpers: [`UpdateRate`][predictors.learned.UpdateRate] (time-decayed estimate of updates per second),
+[`P2Quantile`][predictors.learned.P2Quantile] (the P-square running quantile), [`exact_time_to_day`][predictors.learned.exact_time_to_day]
 (the oracle time-to-day map of a known sequence) and
-:func:`deletion_predictions` (turn per-update predicted deletion days into
+[`deletion_predictions`][predictors.learned.deletion_predictions] (turn per-update predicted deletion days into
 predicted events, e.g. to measure their l1 error).
 
 Days and times
@@ -30,7 +30,7 @@ on day ``first_day + i``.  Times are real clock values (e.g. unix seconds),
 non-decreasing along the sequence.  A predicted deletion day is always later
 than the insertion day; it may lie beyond the end of the sequence.
 
-This module does not import :mod:`dynalgo`; inputs are plain integer arrays.
+This module does not import ``dynalgo``; inputs are plain integer arrays.
 
 Examples
 --------
@@ -78,10 +78,10 @@ class DeletionPredictor(Protocol):
 
     A predictor is a state machine fed the real update sequence one update at a
     time.  At a real insertion on day ``day`` it is first asked
-    :meth:`predict`, then told the update with :meth:`observe`; a deletion is
+    ``predict``, then told the update with ``observe``; a deletion is
     only observed.  So when it predicts for day ``d`` it has seen exactly the
     updates of days ``< d`` (and the arguments of the insertion itself): it
-    learns from history and never sees the future.  :func:`predict_deletions`
+    learns from history and never sees the future.  [`predict_deletions`][predictors.learned.predict_deletions]
     drives a predictor in exactly this order.
 
     Examples
@@ -231,7 +231,7 @@ def deletion_predictions(
         ``first_day + i``.
     predicted_deletions : array_like of int, shape (T,)
         Per update, the predicted deletion day (0: none; ignored on deletes),
-        e.g. from :func:`predict_deletions`.
+        e.g. from [`predict_deletions`][predictors.learned.predict_deletions].
     first_day : int, default 1
         Day of the first update.
 
@@ -558,10 +558,10 @@ class SlidingWindowPredictor:
         ``W``, in time units (seconds).
     time_to_day : callable, optional
         Maps a time to the day an event at that time would take (e.g.
-        :func:`exact_time_to_day` of the real times -- an oracle).  If omitted,
+        [`exact_time_to_day`][predictors.learned.exact_time_to_day] of the real times -- an oracle).  If omitted,
         the predictor converts with a learned update rate (below).
     rate_tau : float, optional
-        Time constant of the learned rate's decay (:class:`UpdateRate`), in time
+        Time constant of the learned rate's decay ([`UpdateRate`][predictors.learned.UpdateRate]), in time
         units; default ``window``.  ``math.inf``: the mean rate so far.
 
     Notes
@@ -651,8 +651,8 @@ class LifetimePredictor:
         Lifetime (days) predicted before any lifetime was observed.
     rate_tau : float, optional
         If given, learn lifetimes in *time* units instead of days and convert
-        them to days with a learned update rate (:class:`UpdateRate` with this
-        time constant), as :class:`SlidingWindowPredictor` does.  Default: learn
+        them to days with a learned update rate ([`UpdateRate`][predictors.learned.UpdateRate] with this
+        time constant), as [`SlidingWindowPredictor`][predictors.learned.SlidingWindowPredictor] does.  Default: learn
         in days.
     directed : bool, default False
         If False, ``(u, v)`` and ``(v, u)`` are the same pair.
@@ -669,7 +669,7 @@ class LifetimePredictor:
     2. the mean of the two endpoints' per-vertex averages (the lifetimes of all
        past elements incident to the vertex; an endpoint with no history is
        left out);
-    3. the running ``quantile`` of all past lifetimes (:class:`P2Quantile`);
+    3. the running ``quantile`` of all past lifetimes ([`P2Quantile`][predictors.learned.P2Quantile]);
     4. ``initial``.
 
     Lifetimes are counted in days, i.e. in updates, which is what the
@@ -832,7 +832,7 @@ class RepeatPeriodPredictor:
     Parameters
     ----------
     quantile : float, default 0.5
-        Quantile of all past lifetimes (a running :class:`P2Quantile`) used for
+        Quantile of all past lifetimes (a running [`P2Quantile`][predictors.learned.P2Quantile]) used for
         pairs never seen deleted; 0.5 is the median.
     initial : int, default 1
         Lifetime (days) predicted before any lifetime was observed.

@@ -7,13 +7,13 @@ directory; set ``NUMBA_CACHE_DIR`` to choose another place.
 Reference counting
 ------------------
 Kernels only read and write arrays their caller owns, and most never allocate,
-so :func:`kernel` and :func:`inline_kernel` compile them without numba's
+so ``kernel`` and ``inline_kernel`` compile them without numba's
 reference-counting runtime (NRT, the ``_nrt=False`` compiler flag).  With it,
 every array passed to a callee -- even one inlined at IR level -- costs an
 atomic increment and decrement per call: on the connectivity engine, whose inner
 loops call the base structure millions of times, that was 30% of the run time
 (1.16 s -> 0.80 s for 1.2 million days).  A kernel that allocates arrays
-(``np.empty``, ``np.zeros``, ...) or returns one must use :func:`alloc_kernel`;
+(``np.empty``, ``np.zeros``, ...) or returns one must use ``alloc_kernel``;
 numba refuses to compile an allocation without NRT, so a wrong choice fails
 loudly at the first call, never silently.
 """
@@ -35,7 +35,7 @@ def kernel(fn: Callable[..., Any]) -> Any:
 
 
 def inline_kernel(fn: Callable[..., Any]) -> Any:
-    """Like :func:`kernel`, and inlined into its callers at numba-IR level (small hot helpers)."""
+    """Like ``kernel``, and inlined into its callers at numba-IR level (small hot helpers)."""
     return numba.njit(cache=True, nogil=True, inline="always", **_NO_NRT)(fn)
 
 

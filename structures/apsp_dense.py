@@ -11,12 +11,12 @@ pairs (ALGORITHMS.md 2), pruned twice:
   ``d[x, u] + w + d[v, y] < d[x, y] <= d[x, u] + d[u, y]`` then
   ``w + d[v, y] < d[u, y]``.  Cost O(n + |X| |Y|), worst case O(n^2).  Better still, rows are visited
   down the in-tree of ``u`` and each row tries only the columns its parent
-  improved (:func:`insert_arc`).
+  improved (``insert_arc``).
 
 Row ``v`` never changes during an insertion (that would need a negative cycle
 through the new arc), and neither does column ``u`` of any row, so the
 relaxation can run in place.  The caller guarantees that no negative cycle is
-created (test :func:`closes_negative_cycle` first): the lifted engine only ever
+created (test ``closes_negative_cycle`` first): the lifted engine only ever
 holds subsets of a valid graph, and a subgraph of a graph without negative
 cycles has none.
 
@@ -25,16 +25,16 @@ Undo log
 One entry per changed cell: ``lcell[k] = cell << 32 | (old succ + 1)`` and
 ``lval[k]`` = old value.  Cells ``0 .. n^2 - 1`` are distances (row-major),
 cells ``n^2 + u n + v`` are arc weights.  A distance cell is logged at most
-once per *segment* (the changes between two calls of :func:`mark` or
-:func:`undo_to`, each of which starts a new segment): ``stamp[cell]`` holds the
+once per *segment* (the changes between two calls of ``mark`` or
+``undo_to``, each of which starts a new segment): ``stamp[cell]`` holds the
 id of the segment that last logged the cell, and later changes in the same
 segment need no entry since undoing the first restores the value of the mark.  The engine and the offline walk call
 ``mark`` before every group of inserts, so a path of depth ``D`` holds at most
 ``D n^2`` distance entries plus one arc entry per present arc: the log stays
-within O(n^2 log T) words.  :func:`log_capacity` gives the bound the caller
+within O(n^2 log T) words.  ``log_capacity`` gives the bound the caller
 must allocate.
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     d     : float64[n, n]   distances (d[x, x] = 0)
     succ  : int32[n, n]     next vertex after x on the path x -> y (-1: none or y == x)
@@ -46,7 +46,7 @@ State (a tuple, as returned by :func:`make`)::
     meta  : int64[8]        [log size, log size when the segment began, undirected flag, present arcs,
                              log peak, segment id, ...]
 
-The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
+The engine interface (see ``structures.engine``) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``
 and ``distance(state, x, y)``; the element ``i`` is the arc
 ``(pay_i[i, 0], pay_i[i, 1])`` of weight ``pay_f[i]`` (both arcs of the edge
@@ -77,7 +77,7 @@ MAX_N = 16384
 
 _LOW = (1 << 32) - 1
 
-#: largest ``n`` for which :func:`insert_arc` relaxes cells without branches.  The
+#: largest ``n`` for which ``insert_arc`` relaxes cells without branches.  The
 #: branch-free loop rewrites every cell it tries: a gain while the arrays it touches
 #: (16 n^2 bytes: d, succ, stamp) stay in a core's cache, a loss beyond (measured on
 #: the benchmark's random graphs: 8-11% faster at n = 200 and 300, 8-13% slower at
@@ -99,7 +99,7 @@ class DenseState(NamedTuple):
 def log_capacity(n: int, depth: int) -> int:
     """Log entries needed by a path of ``depth`` marks: ``depth * n^2`` distance
     cells plus one arc entry per present arc (at most ``n^2 + n``), and spare
-    entries: :func:`insert_arc` writes a tentative entry one past the end of the
+    entries: ``insert_arc`` writes a tentative entry one past the end of the
     log whether or not the cell changes, so the log is never allowed to fill up."""
     return (depth + 1) * n * n + n + 16
 
@@ -337,7 +337,7 @@ def distance(state, x, y):  # type: ignore[no-untyped-def]
 @kernel
 def closes_negative_cycle(d, u, v, w):  # type: ignore[no-untyped-def]
     """Whether adding arc ``(u, v, w)`` to the graph with distances ``d`` creates a negative cycle
-    (exact when the weights lie on the grid of :func:`quantum`)."""
+    (exact when the weights lie on the grid of ``quantum``)."""
     return d[v, u] + w < 0.0
 
 
@@ -387,7 +387,7 @@ def cycle_band(exponent: int, n: int) -> float:
 
 
 def to_grid(w: NDArray[np.float64] | float, exponent: int, n: int) -> NDArray[np.float64]:
-    """Round weights to the nearest multiple of :func:`quantum` (ties to even; exact scaling by powers of two)."""
+    """Round weights to the nearest multiple of ``quantum`` (ties to even; exact scaling by powers of two)."""
     q = quantum(exponent, n)
     return np.asarray(np.rint(np.asarray(w, dtype=np.float64) * (1.0 / q)) * q, dtype=np.float64)
 

@@ -1,9 +1,9 @@
 """Fully dynamic all-pairs shortest paths: the backstop of the APSP race (ALGORITHMS.md 4.2).
 
 Insertion (or a weight decrease): the pruned relaxation of
-:mod:`structures.apsp_dense`, here with a predecessor matrix, so each
+``structures.apsp_dense``, here with a predecessor matrix, so each
 changing row searches the out-tree of ``v`` instead of the in-tree of ``u``
-(:func:`_relax`).  Deletion of the
+(``_relax``).  Deletion of the
 arc ``(u, v)``: the sources ``x`` whose shortest-path out-tree uses the arc are
 those with ``pred[x, v] == u`` (one column scan).  For each of them only the
 subtree ``A`` of ``v`` in that tree can change; it is repaired as in
@@ -20,7 +20,7 @@ Work units (deterministic): one per row tested in a column scan, one per cell
 examined by a relaxation, one per arc scanned by a repair and ``ceil(log2 n)``
 per heap operation.
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     d      : float64[n, n]  distances;  pred : int32[n, n] the vertex before y on the path x -> y (-1: none)
     W      : float64[n, n]  present arc weights (inf: absent)

@@ -34,14 +34,14 @@ class GreedyScratch(NamedTuple):
 
 
 def scratch_nbytes(od: _obj.ObjectiveData, k: int) -> int:
-    """Bytes :func:`make_scratch` allocates (the solution holds at most ``min(k, n)`` items)."""
+    """Bytes ``make_scratch`` allocates (the solution holds at most ``min(k, n)`` items)."""
     n = od.indptr.shape[0] - 1
     return 8 * (int(od.weights.shape[0]) + 1 + 3 * _obj.log_capacity(od, k, 1) + 2 + 3 * max(int(n), 1)
                 + max(min(k, int(n)), 1))
 
 
 def make_scratch(od: _obj.ObjectiveData, k: int) -> GreedyScratch:
-    """Scratch for :func:`lazy_greedy` over the ground set of ``od`` (sized by ``min(k, n)``)."""
+    """Scratch for ``lazy_greedy`` over the ground set of ``od`` (sized by ``min(k, n)``)."""
     n = od.indptr.shape[0] - 1
     D = od.weights.shape[0]
     L = _obj.log_capacity(od, k, 1)

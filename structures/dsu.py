@@ -5,7 +5,7 @@ segment-tree algorithm.  ``find`` is worst case O(log n) because ranks bound tre
 heights; every successful union pushes one log entry so ``undo_to`` restores the
 state bit for bit.
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     parent : int32[n]   parent[x] >= 0: the parent of x;  parent[x] < 0: x is a root
                         of rank -parent[x] - 1  (one array for both keeps finds in cache)
@@ -16,7 +16,7 @@ The kernels are inlined into their callers at numba-IR level (``inline="always"`
 the engine calls them through function arguments millions of times, and the call
 overhead was a quarter of the engine's time.
 
-The engine interface (see :mod:`structures.engine`) is ``insert(state, pay_i,
+The engine interface (see ``structures.engine``) is ``insert(state, pay_i,
 pay_f, i) -> work``, ``mark(state) -> int``, ``undo_to(state, mark) -> work``,
 where the element ``i`` is the edge ``(pay_i[i, 0], pay_i[i, 1])``.
 """

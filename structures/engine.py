@@ -14,7 +14,7 @@ The base structure is passed as *first-class numba functions*
 We chose arguments over a closure factory because closures built at run time
 cannot be cached at all.  numba's disk cache does not recognise dispatcher-typed
 arguments across processes either, so each base binds its kernels in two small
-wrappers whose arguments are plain arrays (:mod:`structures.lifted_dsu` for the
+wrappers whose arguments are plain arrays (``structures.lifted_dsu`` for the
 union-find); those wrappers are cached with the engine code compiled into them.
 
 Instances
@@ -159,7 +159,7 @@ def _place(days, spay_i, spay_f, slot_row, inst, col, i, p, lo, meta):  # type: 
 
 @inline_kernel
 def _place_only(days, slot_row, inst, col, i, p, lo, meta):  # type: ignore[no-untyped-def]
-    """:func:`_place` without refreshing partner days (the caller does, in bulk)."""
+    """``_place`` without refreshing partner days (the caller does, in bulk)."""
     H = meta[M_H]
     if p >= BIG:
         inst[i, col] = BIG
@@ -421,7 +421,7 @@ def path_done(stack, meta):  # type: ignore[no-untyped-def]
 
 @kernel
 def advance_chunk(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_mark, b_undo, budget):  # type: ignore[no-untyped-def]
-    """Bounded, resumable :func:`advance`: work for about ``budget`` units; return the units spent.
+    """Bounded, resumable ``advance``: work for about ``budget`` units; return the units spent.
 
     Repeats, until the budget is spent (at least one piece is done) or the
     path is complete: continue the pending scan of the top window (at most the
@@ -429,7 +429,7 @@ def advance_chunk(days, spay_i, spay_f, cand, stack, meta, bstate, b_insert, b_m
     ``meta[M_SCANPOS]``); undo the windows that end before today or lie below
     a retriggered window (bounded by the base's undo log); push the root; push
     the next window of the path.  A sequence of calls does exactly what
-    :func:`advance` does (same windows, same inserts, same counters).  Work
+    ``advance`` does (same windows, same inserts, same counters).  Work
     units are base work plus scanned slots, the quantities of
     ``meta[M_BASE_WORK]`` and ``meta[M_SCAN]``.
     """
@@ -525,7 +525,7 @@ def lifted_step(  # type: ignore[no-untyped-def]
     Buffered events are the days ``meta[M_DAY] + 1 .. target``; the event of
     day ``d`` is row ``d - log_day0 - 1`` of the ``ev_*`` arrays.  The next
     event is handled only once the path of the current day is complete, so the
-    work done is exactly that of :func:`run_days` on the same days.  Returns
+    work done is exactly that of ``run_days`` on the same days.  Returns
     ``(units spent, status)``: status 0 caught up (day ``target`` handled and
     its path complete), 1 budget spent, 2 the horizon must grow, 3 ``inst``
     must grow (the caller grows and calls again).
@@ -614,7 +614,7 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
     instances of an element are chained in ``I_NEXT`` from ``elem[e, E_HEAD]``
     (the order in which real insertions will claim them).  Each event goes to
     its predicted day or, if taken, to a nearby free day (the harmonic rule of
-    :mod:`structures.schedule`).  Then one scan moves a deletion that landed
+    ``structures.schedule``).  Then one scan moves a deletion that landed
     before its insertion to the nearest free day at or after the insertion (the
     fix-up of ALGORITHMS.md 3.2).  The caller reserves ``len(order)`` rows of
     ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.  ``cur``

@@ -7,7 +7,7 @@ vertex and two *arc nodes* per tree edge ``{x, y}`` (``x -> y`` and ``y -> x``);
 a tree with vertices ``x`` and ``y`` joined by one edge reads
 ``x, (x -> y), y, (y -> x)``, read cyclically.  Which node is which is the
 caller's business: the kernels only need node ids.  Many forests (one per
-level in :mod:`structures.hdt`) live in the same arrays, as disjoint sets of
+level in ``structures.hdt``) live in the same arrays, as disjoint sets of
 node ids.
 
 Everything is iterative (split walks up the parent pointers, merge walks down
@@ -21,13 +21,13 @@ Each node has ``NCH`` own counters ``own[x, k]`` (int8) and subtree sums
 
 * ``SIZE``: always 1, so ``agg[root, SIZE]`` is the number of nodes of a tree;
 * ``VERT``: 1 on vertex nodes, so ``agg[root, VERT]`` is the number of vertices;
-* ``FLAG_A``, ``FLAG_B``: two caller-defined 0/1 flags.  :func:`find_flag`
+* ``FLAG_A``, ``FLAG_B``: two caller-defined 0/1 flags.  ``find_flag``
   descends along positive subtree counts to a flagged node of a tree in
-  O(depth).  :mod:`structures.hdt` uses ``FLAG_A`` for "this arc's edge has
+  O(depth).  ``structures.hdt`` uses ``FLAG_A`` for "this arc's edge has
   exactly this level" and ``FLAG_B`` for "this vertex has non-tree edges at
   this level".
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     left, right, parent : int32[N]     -1 for none; parent[root] == -1
     pri                 : int32[N]     heap priorities (parent >= child), a hash of the node id
@@ -111,7 +111,7 @@ def priorities(seed: int, start: int, stop: int) -> NDArray[np.int32]:
 
 def grow(s: ETTState, num_nodes: int, seed: int = 0) -> ETTState:
     """The same forest with room for node ids ``0..num_nodes-1``; the new ids are unused
-    singletons (not vertex nodes) with the priorities of :func:`priorities`."""
+    singletons (not vertex nodes) with the priorities of ``priorities``."""
     old = s.left.shape[0]
     new = int(num_nodes)
     if new <= old:

@@ -2,8 +2,8 @@
 
 Used as the element registry (edge key -> element id).  Keys are non-negative;
 ``-1`` marks an empty cell.  The table length is a power of two and kept at most
-half full by the caller (grow with :func:`rehash`).  Keys added by
-:func:`assign` can be taken back in reverse order with :func:`remove_last`,
+half full by the caller (grow with ``rehash``).  Keys added by
+``assign`` can be taken back in reverse order with ``remove_last``,
 which keeps probe chains intact because every key added later is gone first.
 """
 

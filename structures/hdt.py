@@ -2,7 +2,7 @@
 
 Every edge has a level in ``0..L-1`` with ``L = floor(log2 n) + 1``.  The tree
 edges form a spanning forest F of the graph; ``F_i`` (tree edges of level
-``>= i``) is kept as an Euler-tour forest (:mod:`structures.ett`) on its own
+``>= i``) is kept as an Euler-tour forest (``structures.ett``) on its own
 copy of the vertices, so ``F_0 ⊇ F_1 ⊇ ...``.  Invariants ([HDT] Sec. 3):
 
 1. every level-``i`` component (tree of ``F_i``) has at most ``n / 2**i`` vertices;
@@ -42,10 +42,10 @@ structure costs ``n`` nodes, and the pool grows with the edges present.
 
 Freed vertex nodes and freed arc pairs go to two free lists (reused first,
 last in first out); new nodes come from a bump pointer ``meta[M_NEXT]``.  A
-node's heap priority is a hash of its id (:func:`structures.ett.priorities`),
+node's heap priority is a hash of its id (``structures.ett.priorities``),
 so the structure does not depend on when the pool grew.  The kernels never
 allocate: an update that might run out of room is refused *before* it changes
-anything (status ``NEED_ROOM``; :func:`fit` grows the arrays in Python and the
+anything (status ``NEED_ROOM``; ``fit`` grows the arrays in Python and the
 caller calls again).  Bounds checked: an insertion takes at most 2 new nodes;
 the deletion of a tree edge of level ``l`` whose level-0 component has ``S``
 vertices takes at most ``2 (l + 1) + sum_{i <= l} 3 min(S / 2, n / 2**(i+1))``
@@ -55,7 +55,7 @@ needs the vertex-node table to have the rows ``0..l + 1``.
 
 Pool arrays (``C`` nodes; ``C`` grows by at least half at a time)::
 
-    ett          : the Euler-tour arrays of :mod:`structures.ett`
+    ett          : the Euler-tour arrays of ``structures.ett``
     nlab         : int32[C]     vertex node: its vertex; arc node: its edge id; unused: -1
     nlink        : int32[C]     vertex node: first half-edge of its non-tree list (-1: empty);
                                 first arc of a pair: the edge's pair one level below (-1 at
@@ -65,7 +65,7 @@ Pool arrays (``C`` nodes; ``C`` grows by at least half at a time)::
 
 Edge arrays (``m_cap`` entries; edge ``e`` has half-edges ``2e`` (in ``eu``'s
 lists) and ``2e + 1`` (in ``ev``'s lists)); they grow by doubling in Python
-between kernel calls (:func:`grow`)::
+between kernel calls (``grow``)::
 
     eu, ev       : int32[m_cap]      endpoints as given at insertion
     ekind        : int8[m_cap]       ABSENT, TREE, NONTREE or LOOP
@@ -174,7 +174,7 @@ EDGE_BYTES = 4 + 4 + 1 + 1 + 4 + 2 * 8
 
 
 def initial_bytes(n: int, m_cap: int = 16) -> int:
-    """Bytes :func:`make` allocates for ``n`` vertices (the pool of ``n`` level-0 vertex nodes,
+    """Bytes ``make`` allocates for ``n`` vertices (the pool of ``n`` level-0 vertex nodes,
     row 0 of the vertex-node table, edge arrays for ``m_cap`` ids); known before allocating."""
     return (int(n) + _SPARE) * NODE_BYTES + 4 * int(n) + max(int(m_cap), 1) * EDGE_BYTES + 8 * M_SIZE
 
@@ -458,7 +458,7 @@ def connected(ett, g, u, v):  # type: ignore[no-untyped-def]
 @kernel
 def insert(ett, g, e, u, v):  # type: ignore[no-untyped-def]
     """Insert edge id ``e`` = ``{u, v}`` (absent; the caller checks).  Returns ``OK``, or
-    ``NEED_ROOM`` with nothing changed (grow with :func:`fit`, then call again)."""
+    ``NEED_ROOM`` with nothing changed (grow with ``fit``, then call again)."""
     meta, eu, ev, ekind, elevel, earc = g[0], g[1], g[2], g[3], g[4], g[5]
     if _room(ett, g) < 2 and meta[M_PFREE] < 0:
         meta[M_NEED_NODES] = 2
@@ -520,7 +520,7 @@ def _replace(ett, g, u, v, lvl):  # type: ignore[no-untyped-def]
 @kernel
 def delete(ett, g, e):  # type: ignore[no-untyped-def]
     """Delete the present edge id ``e``.  Returns ``OK``, or ``NEED_ROOM`` with nothing
-    changed (grow with :func:`fit`, then call again)."""
+    changed (grow with ``fit``, then call again)."""
     meta, eu, ev, ekind, elevel, earc, nlink = g[0], g[1], g[2], g[3], g[4], g[5], g[9]
     kind = ekind[e]
     if kind == TREE:
@@ -572,7 +572,7 @@ def run(ett, g, ids, op, u, v, queries, out, k0, q0):  # type: ignore[no-untyped
     ``{u[k], v[k]}``, 0: delete it) and answer the ``(day, x, y)`` queries from
     row ``q0`` on, each right after update ``day`` (day 0: before the first);
     writes ``out``.  Returns ``(k, q)``: the first update not applied (``T`` when
-    done; otherwise it needs room: :func:`fit`, then call again from ``(k, q)``)."""
+    done; otherwise it needs room: ``fit``, then call again from ``(k, q)``)."""
     nq = queries.shape[0]
     qi = q0
     while qi < nq and queries[qi, 0] <= k0:
@@ -609,7 +609,7 @@ def check(s: HDTState) -> NDArray[np.int64]:
     pool of ``C`` nodes and ``R`` table rows); return the ``F_0`` tree (root node id) of
     every vertex.
 
-    Euler-tour trees of every level (:func:`structures.ett.check`, with the arcs
+    Euler-tour trees of every level (``structures.ett.check``, with the arcs
     each tree edge must own); the lazy node mapping (a vertex has a level-``i``
     node, ``i >= 1``, exactly when it is an endpoint of a tree edge of level
     ``>= i``; every pool node is a vertex node, an arc of a tree edge, or free;

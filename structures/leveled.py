@@ -1,6 +1,6 @@
 """Fully dynamic monotone submodular maximization: leveled random promotion.
 
-The backstop of :mod:`dynalgo.submodular`, after Lattanzi, Mitrovic, Norouzi-Fard,
+The backstop of ``dynalgo.submodular``, after Lattanzi, Mitrovic, Norouzi-Fard,
 Tarnawski, Zadimoghaddam, "Fully Dynamic Algorithm for Constrained Submodular
 Optimization", NeurIPS 2020 (arXiv:2006.04704), and Banihashem, Biabani,
 Goudarzi, Hajiaghayi, Jabbarzade, Monemizadeh, "Dynamic Constrained Submodular
@@ -40,8 +40,8 @@ coordinate).
 
 Oracle calls: one per singleton value at insertion, one per gain evaluated.
 
-State (a tuple, :func:`make`): the objective data (five arrays) then the
-arrays listed in :class:`LeveledState`; ``meta`` entries ``M_*``.
+State (a tuple, ``make``): the objective data (five arrays) then the
+arrays listed in ``LeveledState``; ``meta`` entries ``M_*``.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class LeveledState(NamedTuple):
 
 
 class Plan(NamedTuple):
-    """Sizes of a leveled structure, known before anything is allocated (:func:`plan`)."""
+    """Sizes of a leveled structure, known before anything is allocated (``plan``)."""
 
     spans: NDArray[np.int64]
     base: float
@@ -108,7 +108,7 @@ class Plan(NamedTuple):
 
 
 def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float) -> Plan:
-    """The sizes :func:`make` would allocate, and their total in bytes.
+    """The sizes ``make`` would allocate, and their total in bytes.
 
     Only the guesses of the full grid that can have a member are kept: ``tau`` with
     ``tau / (2k) <= v <= (1 + eps) tau`` for a singleton value ``v``.  At most
@@ -136,7 +136,7 @@ def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float
 
 def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float, seed: int,
          sizes: Plan | None = None) -> LeveledState:
-    """An empty structure over the ground set of ``od`` (no item present; ``sizes``: its :func:`plan`)."""
+    """An empty structure over the ground set of ``od`` (no item present; ``sizes``: its ``plan``)."""
     n = single.shape[0]
     p = plan(od, single, k, eps) if sizes is None else sizes
     tau = _obj.grid_values(p.spans, p.base)

@@ -1,6 +1,6 @@
 """The lifting engine bound to the undo APSP structure: the compiled drivers of ``DynamicAPSP``.
 
-As in :mod:`structures.lifted_dsu`: the engine kernels take the base kernels as
+As in ``structures.lifted_dsu``: the engine kernels take the base kernels as
 first-class function arguments, which numba's disk cache cannot key across
 processes, so they are bound here in wrappers whose arguments are plain arrays.
 """
@@ -17,7 +17,7 @@ def run_days(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
 ):
-    """:func:`structures.engine.run_days` with the dense APSP as base; queries are distances."""
+    """``structures.engine.run_days`` with the dense APSP as base; queries are distances."""
     return engine.run_days(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
         apsp_dense.insert, apsp_dense.mark, apsp_dense.undo_to, apsp_dense.distance,
@@ -27,5 +27,5 @@ def run_days(  # type: ignore[no-untyped-def]
 
 @kernel
 def reset_path(stack, meta, bstate):  # type: ignore[no-untyped-def]
-    """:func:`structures.engine.reset_path` with the dense APSP as base."""
+    """``structures.engine.reset_path`` with the dense APSP as base."""
     engine.reset_path(stack, meta, bstate, apsp_dense.undo_to)

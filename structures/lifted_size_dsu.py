@@ -1,4 +1,4 @@
-"""The lifting engine bound to the union-find by size (see :mod:`structures.lifted_dsu`
+"""The lifting engine bound to the union-find by size (see ``structures.lifted_dsu``
 for why each base has wrappers of its own); a query returns a component size."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ def run_days(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
 ):
-    """:func:`structures.engine.run_days` with the union-find by size as base; a query
+    """``structures.engine.run_days`` with the union-find by size as base; a query
     ``(day, x, _)`` is the size of ``x``'s component."""
     return engine.run_days(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
@@ -24,5 +24,5 @@ def run_days(  # type: ignore[no-untyped-def]
 
 @kernel
 def reset_path(stack, meta, bstate):  # type: ignore[no-untyped-def]
-    """:func:`structures.engine.reset_path` with the union-find by size as base."""
+    """``structures.engine.reset_path`` with the union-find by size as base."""
     engine.reset_path(stack, meta, bstate, size_dsu.undo_to)

@@ -12,8 +12,8 @@ CSR matrix with entries ``x[e, j]``), coordinate ``j`` holds a state ``s_j``
     update     psi(kind, s_j, x, w_j)   the state of coordinate j after adding ``e``
 
 with ``w_j`` a per-coordinate weight.  The marginal gain of ``e`` is the sum of
-its gain terms over its row.  The built-in kinds (:func:`builtin_phi`,
-:func:`builtin_psi`):
+its gain terms over its row.  The built-in kinds (``builtin_phi``,
+``builtin_psi``):
 
 * ``COVERAGE``: item ``e`` covers the coordinates of its row; ``s_j`` is 1.0 once
   covered; gain term ``w_j`` if uncovered, else 0.  Weighted coverage.
@@ -29,13 +29,13 @@ shrink as ``s_j`` moves along ``psi``).
 
 Plugging in your own objective
 ------------------------------
-Write two numba functions with the same signature as :func:`builtin_phi` and
-:func:`builtin_psi` (``kind`` is passed through and may be ignored) and give
-them, with the CSR rows and weights, to :class:`dynalgo.CustomObjective`.  The
-kernels of this module, of :mod:`structures.sieve`, :mod:`structures.leveled`
-and :mod:`structures.baselines` take ``phi`` and ``psi`` as first-class function
+Write two numba functions with the same signature as ``builtin_phi`` and
+``builtin_psi`` (``kind`` is passed through and may be ignored) and give
+them, with the CSR rows and weights, to [`dynalgo.CustomObjective`][dynalgo.CustomObjective].  The
+kernels of this module, of ``structures.sieve``, ``structures.leveled``
+and ``structures.baselines`` take ``phi`` and ``psi`` as first-class function
 arguments.  numba's disk cache cannot key such arguments across processes, so
-the built-ins are bound in cached wrappers (:mod:`structures.submod_bind`) and a
+the built-ins are bound in cached wrappers (``structures.submod_bind``) and a
 custom objective is compiled at run time, once per process (about a second or
 two per entry point), rather than loaded from the disk cache.
 
@@ -223,7 +223,7 @@ def grid_spans(j0: int, j1: int, lows: NDArray[np.float64], highs: NDArray[np.fl
 
 
 def span_count(spans: NDArray[np.int64]) -> int:
-    """Number of exponents in the spans of :func:`grid_spans`."""
+    """Number of exponents in the spans of ``grid_spans``."""
     return int(np.sum(spans[:, 1] - spans[:, 0] + 1)) if spans.shape[0] else 0
 
 

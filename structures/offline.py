@@ -7,7 +7,7 @@ the tree unions a node's edges on the way down and undoes them on the way up, so
 at leaf ``d`` the union-find holds exactly the graph after day ``d``.  Total
 cost O(T log T log n) (union by rank, no path compression).
 
-Conventions (no validation here: :mod:`dynalgo.offline` validates):
+Conventions (no validation here: ``dynalgo.offline`` validates):
 
 * ``op`` (int8), ``u``, ``v`` (int64) have length ``T``; row ``i`` is day ``i + 1``;
   ``op == 1`` inserts the undirected edge ``{u, v}``, ``op == 0`` deletes it.
@@ -16,10 +16,10 @@ Conventions (no validation here: :mod:`dynalgo.offline` validates):
 * ``queries`` is an int64 ``(q, 3)`` array of rows ``(day, u, v)`` with
   non-decreasing days in ``[0, T]``; day 0 is the empty graph.
 
-Pipeline: :func:`edge_lives` (one pass with an open-addressing hash table; it
-also reports the first inconsistent update), :func:`segment_layout` (CSR
-layout node -> edges, counting sort), :func:`traverse` (iterative DFS with
-``dsu.mark`` / ``dsu.undo_to``).  :func:`offline_connectivity` chains them.
+Pipeline: ``edge_lives`` (one pass with an open-addressing hash table; it
+also reports the first inconsistent update), ``segment_layout`` (CSR
+layout node -> edges, counting sort), ``traverse`` (iterative DFS with
+``dsu.mark`` / ``dsu.undo_to``).  [`offline_connectivity`][dynalgo.offline_connectivity] chains them.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ __all__ = [
     "check_layout",
 ]
 
-#: status codes of :func:`edge_lives`
+#: status codes of ``edge_lives``
 OK = 0
 DUPLICATE_INSERT = 1
 MISSING_DELETE = 2
@@ -61,9 +61,9 @@ MAX_T = 2**31 - 2
 class Lives(NamedTuple):
     """Edge lives: edge ``(a[k], b[k])`` (``a <= b``) is present on days ``lo[k] .. hi[k] - 1``.
 
-    ``status`` is :data:`OK`, or the first inconsistent update (row ``where``) was a
-    duplicate insert (:data:`DUPLICATE_INSERT`) or a delete of an absent edge
-    (:data:`MISSING_DELETE`); then the lives are only those of the prefix.
+    ``status`` is ``OK``, or the first inconsistent update (row ``where``) was a
+    duplicate insert (``DUPLICATE_INSERT``) or a delete of an absent edge
+    (``MISSING_DELETE``); then the lives are only those of the prefix.
     """
 
     lo: NDArray[np.int32]
@@ -310,7 +310,7 @@ def offline_connectivity(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: 
     """Is ``u`` connected to ``v`` after day ``day``, for every query row ``(day, u, v)``?
 
     Raises a plain ``ValueError`` on an inconsistent sequence; vertex ranges and
-    queries are not checked (see :func:`check_inputs`).
+    queries are not checked (see ``check_inputs``).
     """
     lives = edge_lives(op, u, v)
     if lives.status != OK:

@@ -1,11 +1,11 @@
 """Offline all-pairs shortest paths: segment tree over time + the undo APSP structure.
 
-The skeleton of :mod:`structures.offline` (ALGORITHMS.md 5) with
-:mod:`structures.apsp_dense` as the undo structure: every life ``[ins, del)``
+The skeleton of ``structures.offline`` (ALGORITHMS.md 5) with
+``structures.apsp_dense`` as the undo structure: every life ``[ins, del)``
 of an arc is split over the O(log T) canonical nodes of a segment tree over the
 days; a depth-first walk inserts a node's arcs on the way down (after a
 ``mark``) and undoes them on the way up, so each leaf holds exactly the graph
-of its day.  Lives come from :func:`structures.offline.edge_lives` applied to
+of its day.  Lives come from ``structures.offline.edge_lives`` applied to
 arc keys (both endpoints of the "edge" are the key), and the layout holds
 life indices, whose arcs and weights are the payload rows.
 """
@@ -132,12 +132,12 @@ def grid_weights(n: int, op: NDArray[np.int8], u: NDArray[np.int64], v: NDArray[
                  w: NDArray[np.float64], directed: bool) -> tuple[NDArray[np.float64], int, int]:
     """The weights the kernels use: ``(stored weights, grid exponent, first rejected row or -1)``.
 
-    Each inserted weight is rounded to the grid of :func:`structures.apsp_dense.quantum`
+    Each inserted weight is rounded to the grid of ``structures.apsp_dense.quantum``
     (exponent from the largest ``|w|`` of the sequence, with the usual head-room,
-    as a :class:`dynalgo.DynamicAPSP` fed the same batch would choose), and when
+    as a [`dynalgo.DynamicAPSP`][dynalgo.DynamicAPSP] fed the same batch would choose), and when
     some weight is negative the sequence is replayed in order on the fully
     dynamic structure, which raises each weight by its bump and finds the first
-    insertion that closes a negative cycle (:func:`structures.apsp_dynamic.apply_batch`).
+    insertion that closes a negative cycle (``structures.apsp_dynamic.apply_batch``).
     """
     ins = op == 1
     big = float(np.max(np.abs(w[ins]))) if np.any(ins) else 0.0

@@ -13,11 +13,11 @@ stores whether its component contains an odd cycle.  Inserting an edge
   side was.
 
 The graph is bipartite iff no component is odd (``meta[ODD] == 0``).  Each change
-pushes one log entry, so :func:`undo_to` restores the arrays bit for bit: this is
-the "incremental with undo" base of :class:`dynalgo.DynamicBipartiteness`, and the
+pushes one log entry, so ``undo_to`` restores the arrays bit for bit: this is
+the "incremental with undo" base of [`dynalgo.DynamicBipartiteness`][dynalgo.DynamicBipartiteness], and the
 worked example of ``docs/pages/extending.md``.
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     parent : int32[n]  parent[x] >= 0: the parent of x;  < 0: x is a root of rank -parent[x] - 1
     parity : int8[n]   parity of the edge x -> parent[x] (0 at roots)

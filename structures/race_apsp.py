@@ -1,18 +1,18 @@
 """The backstop race for APSP: the lifted dense APSP against the fully dynamic one ([LS] Alg. C.2).
 
-Modelled on :mod:`structures.race_dsu_hdt` (see its docstring and
+Modelled on ``structures.race_dsu_hdt`` (see its docstring and
 ALGORITHMS.md 3.5): both sides read one event log, each with its own cursor;
 every day the sides are stepped alternately by virtual clocks until one is
 caught up, and that side answers the day's queries.  The lifted side L is
-:mod:`structures.engine` over :mod:`structures.apsp_dense`, stepped with
-resumable budgets; the backstop B is :mod:`structures.apsp_dynamic`, whose
+``structures.engine`` over ``structures.apsp_dense``, stepped with
+resumable budgets; the backstop B is ``structures.apsp_dynamic``, whose
 updates are atomic.
 
 Work units (deterministic): L counts base work plus scanned schedule slots
 (``M_BASE_WORK + M_SCAN``), where base work is cells examined by relaxations
 and entries undone; B counts cells examined by relaxations, rows tested,
 arcs scanned by repairs and ``ceil(log2 n)`` per heap operation
-(:mod:`structures.apsp_dynamic`).  The backstop's clock advances by
+(``structures.apsp_dynamic``).  The backstop's clock advances by
 ``B_FACTOR`` lifted units per backstop unit, a calibration that makes a unit
 of clock cost about the same time on both sides, which is what makes an equal
 share fair.  Measured with ``python -m bench.apsp``'s workloads (each side
@@ -69,7 +69,7 @@ def lifted_step(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
 ):
-    """:func:`structures.engine.lifted_step` with the dense APSP as base."""
+    """``structures.engine.lifted_step`` with the dense APSP as base."""
     return engine.lifted_step(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
         apsp_dense.insert, apsp_dense.mark, apsp_dense.undo_to,
@@ -85,7 +85,7 @@ def race(  # type: ignore[no-untyped-def]
 ):
     """Race the days up to ``log_day0 + n_log`` (the end of the log), answering distance queries.
 
-    Same contract as :func:`structures.race_dsu_hdt.race`: returns ``(next
+    Same contract as ``structures.race_dsu_hdt.race``: returns ``(next
     query, status)`` with status 0 done, 2 the lifted side needs a larger
     horizon, 3 it needs more instance rows.
     """

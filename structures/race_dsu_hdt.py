@@ -1,8 +1,8 @@
 """The backstop race for connectivity: the lifted union-find against HDT ([LS] Alg. C.2, Thm C.1).
 
 Both sides read the same event log: the lifted side L
-(:mod:`structures.engine` with the undo union-find of :mod:`structures.dsu`)
-and the fully dynamic backstop B (:mod:`structures.hdt`) each keep a cursor
+(``structures.engine`` with the undo union-find of ``structures.dsu``)
+and the fully dynamic backstop B (``structures.hdt``) each keep a cursor
 into it (L: ``meta[M_DAY]``, B: ``rmeta[R_DAY_B]``); the events after a
 side's cursor are its buffer.  Each day the event goes into both buffers, then
 the sides are stepped alternately until one of them is caught up; that side
@@ -19,8 +19,8 @@ and B's at most ``r * work(L)`` plus one update per day.
 Work units (deterministic, never wall-clock):
 
 * L: base work plus scanned schedule slots (``M_BASE_WORK + M_SCAN`` of the
-  engine): the same units as :attr:`dynalgo.EngineStats.work`.  L is stepped
-  by :func:`structures.engine.lifted_step`, whose window entries are resumable
+  engine): the same units as [`dynalgo.EngineStats.work`][dynalgo.EngineStats.work].  L is stepped
+  by ``structures.engine.lifted_step``, whose window entries are resumable
   (a large sibling scan is done in chunks of at most the remaining budget), so
   one huge retrigger cannot block the race.
 * B: an HDT update is atomic; it costs ``1 + WALKS * L_n * (1 + pushes + scanned)``
@@ -39,11 +39,11 @@ Work units (deterministic, never wall-clock):
 
 HDT allocates its Euler-tour nodes from a pool that grows in Python: an HDT
 update that might not fit is refused before it changes anything, and the race
-returns status 4 so that the driver grows the pool (:func:`structures.hdt.fit`)
+returns status 4 so that the driver grows the pool (``structures.hdt.fit``)
 and calls again; the clocks and cursors are untouched, so the resumed race makes
 the same decisions.
 
-Like :mod:`structures.lifted_dsu`, the kernels here take plain arrays only (the
+Like ``structures.lifted_dsu``, the kernels here take plain arrays only (the
 base kernels are bound inside), so numba's disk cache can key them.
 """
 
@@ -110,7 +110,7 @@ def settle_day(rmeta, rf, stack, meta, t, winner):  # type: ignore[no-untyped-de
 @kernel
 def hdt_apply(ett, g, ev_elem, ev_op, ev_u, ev_v, k):  # type: ignore[no-untyped-def]
     """Apply event row ``k`` to HDT; return its work units (see the module docstring), or -1
-    if HDT's node pool needs to grow first (nothing was applied: :func:`structures.hdt.fit`)."""
+    if HDT's node pool needs to grow first (nothing was applied: ``structures.hdt.fit``)."""
     meta = g[0]
     before = meta[hdt.M_TREE_PUSHES] + meta[hdt.M_NONTREE_PUSHES] + meta[hdt.M_SCANNED]
     if ev_op[k] == 1:
@@ -141,7 +141,7 @@ def lifted_step(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
 ):
-    """:func:`structures.engine.lifted_step` with the union-find as base."""
+    """``structures.engine.lifted_step`` with the union-find as base."""
     return engine.lifted_step(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate, dsu.insert, dsu.mark, dsu.undo_to,
         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
@@ -160,7 +160,7 @@ def race(  # type: ignore[no-untyped-def]
     ``day0 + k``.  Resumable: the state of the race is ``rmeta`` / ``rf``.
     Returns ``(next query, status)``: status 0 done, 2 the lifted side needs a
     larger horizon, 3 it needs more instance rows, 4 HDT's node pool must grow
-    (:func:`structures.hdt.fit`); grow and call again.
+    (``structures.hdt.fit``); grow and call again.
     """
     nq = queries.shape[0]
     quantum = max(rmeta[R_QUANTUM], 1)

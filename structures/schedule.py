@@ -15,7 +15,7 @@ it, so a lookup returns *a* free day near the target (never an occupied one),
 which is all correctness needs: placement only affects running time.
 
 Days are rows of one ``int64[8, H + 2]`` array (see the ``ROW_*`` constants of
-:mod:`structures.engine`).  Placement rule for an event wanted on day ``p`` when
+``structures.engine``).  Placement rule for an event wanted on day ``p`` when
 it may not go before day ``lo``: ``p`` itself if free, else the nearest free day
 on the left with probability ``(1/dl) / (1/dl + 1/dr)`` (the harmonic rule),
 else the nearest free day on the right; ``deterministic`` picks the nearer one

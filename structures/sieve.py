@@ -12,9 +12,9 @@ item ``e`` joins ``S_v`` when ``|S_v| < k`` and its marginal gain is at least
 Theorem 5).
 
 Everything is undoable, bit for bit, so the lifting
-engine of :mod:`structures.engine` can use it as its base: the engine interface
-is :func:`insert` ``(state, pay_i, pay_f, i) -> work`` with the item in
-``pay_i[i, 0]``, :func:`mark`, :func:`undo_to`.  Work is counted in oracle calls
+engine of ``structures.engine`` can use it as its base: the engine interface
+is ``insert`` ``(state, pay_i, pay_f, i) -> work`` with the item in
+``pay_i[i, 0]``, ``mark``, ``undo_to``.  Work is counted in oracle calls
 (the singleton value of each inserted item, and each marginal gain); undo makes
 no oracle call and reports 0.
 
@@ -26,8 +26,8 @@ active ones are ``lo..hi``.  A slot holds at most ``w = min(k, n)`` items.  A
 slot is empty before its threshold is instantiated (``m`` only grows between
 undos) and dropped slots keep their content, which undo may need again.
 
-State (a tuple, :func:`make`): the objective data ``od`` (five arrays, see
-:mod:`structures.objectives`) followed by::
+State (a tuple, ``make``): the objective data ``od`` (five arrays, see
+``structures.objectives``) followed by::
 
     single : float64[n]        f({e}) of every item (computed once)
     tau    : float64[S]        thresholds
@@ -122,7 +122,7 @@ def grid_spans(single: NDArray[np.float64], k: int, eps: float) -> tuple[NDArray
 
 def grid(single: NDArray[np.float64], k: int, eps: float) -> NDArray[np.float64]:
     """Thresholds ``(1 + eps)^j`` of the full grid over ``[min positive singleton,
-    2 k max singleton]`` that some item can make active (see :func:`grid_spans`).
+    2 k max singleton]`` that some item can make active (see ``grid_spans``).
 
     Empty when no item has a positive value.
     """
@@ -131,7 +131,7 @@ def grid(single: NDArray[np.float64], k: int, eps: float) -> NDArray[np.float64]
 
 
 class Plan(NamedTuple):
-    """Sizes of a sieve, known before anything is allocated (:func:`plan`)."""
+    """Sizes of a sieve, known before anything is allocated (``plan``)."""
 
     spans: NDArray[np.int64]
     base: float
@@ -143,7 +143,7 @@ class Plan(NamedTuple):
 
 
 def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float) -> Plan:
-    """The sizes :func:`make` would allocate, and their total in bytes.
+    """The sizes ``make`` would allocate, and their total in bytes.
 
     A slot holds distinct items, so at most ``min(k, n)``; the stream holds each item at
     most once; the thresholds are those some item can make active.
@@ -161,7 +161,7 @@ def plan(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float
 
 def make(od: _obj.ObjectiveData, single: NDArray[np.float64], k: int, eps: float,
          sizes: Plan | None = None) -> SieveState:
-    """An empty sieve for ``k`` items over the ground set of ``od`` (``sizes``: its :func:`plan`)."""
+    """An empty sieve for ``k`` items over the ground set of ``od`` (``sizes``: its ``plan``)."""
     n = single.shape[0]
     p = plan(od, single, k, eps) if sizes is None else sizes
     tau = _obj.grid_values(p.spans, p.base)
@@ -235,7 +235,7 @@ def insert_item(b, e, phi, psi):  # type: ignore[no-untyped-def]
 
 @kernel
 def insert_builtin(b, e):  # type: ignore[no-untyped-def]
-    """:func:`insert_item` with the built-in objectives."""
+    """``insert_item`` with the built-in objectives."""
     return insert_item(b, e, _obj.builtin_phi, _obj.builtin_psi)
 
 

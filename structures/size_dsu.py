@@ -1,12 +1,12 @@
 """Union-find by size with undo: component sizes for island counting.
 
-Like :mod:`structures.dsu` but linking by size instead of rank (height stays at
+Like ``structures.dsu`` but linking by size instead of rank (height stays at
 most log2 n, so ``find`` is O(log n) worst case without path compression) and
 keeping each root's component size, so "how many vertices are cut off from a
 reference vertex" is one ``find``.  The base of
-:func:`dynalgo.screen_contingencies`.
+[`dynalgo.screen_contingencies`][dynalgo.screen_contingencies].
 
-State (a tuple, as returned by :func:`make`)::
+State (a tuple, as returned by ``make``)::
 
     parent : int32[n]   parent[x] >= 0: the parent of x;  < 0: x is a root of a component of -parent[x] vertices
     log    : int64[n]   one entry per link: (size of the child root << 32) | child root

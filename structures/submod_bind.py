@@ -1,17 +1,17 @@
 """Compiled entry points of dynamic submodular maximization, bound to one objective.
 
-The generic kernels (:mod:`structures.objectives`, :mod:`structures.sieve`,
-:mod:`structures.leveled`, :mod:`structures.baselines`, and the lifting engine
-:mod:`structures.engine` with the sieve as base) take the objective's ``phi`` /
+The generic kernels (``structures.objectives``, ``structures.sieve``,
+``structures.leveled``, ``structures.baselines``, and the lifting engine
+``structures.engine`` with the sieve as base) take the objective's ``phi`` /
 ``psi`` and the base's kernels as first-class function arguments.  numba's disk
 cache cannot key such arguments across processes, so, as
-:mod:`structures.lifted_dsu` does for the union-find, the built-in objectives
+``structures.lifted_dsu`` does for the union-find, the built-in objectives
 are bound here in wrappers whose arguments are plain arrays: these are cached.
 Functions passed as values must be reached through their module
 (``sieve.engine_insert``, not a bare global name): numba treats a bare global
 function value as a dynamic global and refuses to cache the caller.
 
-:func:`make_bindings` builds the same entry points for a user's ``phi`` /
+``make_bindings`` builds the same entry points for a user's ``phi`` /
 ``psi``: they are compiled at run time in each process (not cached).
 """
 
@@ -98,7 +98,7 @@ _CUSTOM: dict[tuple[Any, Any], Bindings] = {}
 
 def make_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindings:
     """The entry points for a user objective (``phi``, ``psi``: numba functions with the
-    signature of :func:`structures.objectives.builtin_phi`).  Compiled at run time, once per
+    signature of ``structures.objectives.builtin_phi``).  Compiled at run time, once per
     process and pair of functions: later calls with the same two function objects return
     the same bindings, already compiled for the argument types they have seen."""
     key = (phi, psi)
