@@ -12,7 +12,7 @@ from structures import sequence as _sequence
 
 from . import _validate
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError
+from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError, PredictionError
 from .updates import Op, UpdateBatch
 
 
@@ -92,6 +92,11 @@ def prepare_batch(
         pdel = np.zeros(T, dtype=np.int64)
     else:
         pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
+        early = (pd > 0) & (pd <= np.arange(1, T + 1)) & (op == Op.INSERT)
+        if np.any(early):
+            k = int(np.argmax(early))
+            raise PredictionError(f"predicted_deletions[{k}] = {int(pd[k])} is not after the insertion it "
+                                  f"predicts (batch day {k + 1}); use 0 for no prediction")
         pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
     known = reg.size
     ids = reg.assign(edge_keys(n, u, v))
@@ -146,3 +151,48 @@ def id_for_delete(n: int, reg: Registry, present: NDArray[np.bool_], u: Any, v: 
     if e < 0:
         raise MissingElementError(f"edge ({a}, {b}) is not present, so it cannot be deleted")
     return e, a, b
+
+
+def insertion_deletion_day(predicted_deletion: Any, day: int) -> int:
+    """The validated absolute predicted deletion day of an insertion made on day ``day + 1``
+    (0: none).  Raises ``PredictionError`` unless it is an integer after that day."""
+    if predicted_deletion is None:
+        return 0
+    d = _validate.day(predicted_deletion)
+    if d <= day + 1:
+        raise PredictionError(f"predicted_deletion must be a day after this insertion's day {day + 1}, "
+                              f"got {predicted_deletion!r}")
+    return d
+
+
+def pair_arrays(u: Any, v: Any) -> tuple[Any, Any]:
+    """``u`` and ``v`` of ``insert_many`` / ``delete_many``: one-dimensional, equal lengths
+    (validated further by [`UpdateBatch.from_arrays`][dynalgo.UpdateBatch.from_arrays])."""
+    for name, x in (("u", u), ("v", v)):
+        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") and not hasattr(x, "__array__"):
+            raise InvalidTypeError(f"{name} must be a one-dimensional array of vertices, got {type(x).__name__}")
+    return u, v
+
+
+def batch_of(op: int, u: Any, v: Any) -> UpdateBatch:
+    """The batch inserting (``op`` = 1) or deleting (0) the edges ``(u[i], v[i])`` in order."""
+    u, v = pair_arrays(u, v)
+    try:
+        m = len(u)
+    except TypeError:
+        m = -1
+    return UpdateBatch.from_arrays(np.full(max(m, 0), op, dtype=np.int8), u, v)
+
+
+def rekeyed(reg: Registry, n: int, n2: int) -> Registry:
+    """A registry with the same ids for the same edges, keyed for ``n2`` vertices instead of ``n``."""
+    keys = reg.keys
+    out = Registry(max(2 * keys.shape[0], 16))
+    ids = out.assign(keys // n * n2 + keys % n)
+    assert np.array_equal(ids, np.arange(keys.shape[0])), "re-keyed registry changed ids"
+    return out
+
+
+def new_vertex_count(n: int, k: Any, limit: int) -> int:
+    """``n + k`` for ``add_vertices(k)``: ``k`` an integer in ``0..limit - n``."""
+    return n + _validate.integer(k, "k (vertices to add)", 0, limit - n)

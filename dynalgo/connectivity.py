@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Iterator, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -15,17 +15,21 @@ from structures import hdt as _hdt
 from structures import lifted_dsu as _lifted_dsu
 from structures import race_dsu_hdt as _race_kernels
 from structures import engine as _k
+from structures import components as _comp
 
 from . import _edges, _validate
-from ._engine import BaseKernels, EngineStats, LiftingEngine
+from . import hdt as _hdt_front
+from ._engine import BaseKernels, EngineStats, LiftingEngine, _grow_rows
 from ._race import Race
 from ._registry import Registry
-from .errors import InvalidInputError, InvalidTypeError, PredictionError
-from .updates import Op, Predictions, UpdateBatch, as_queries
+from .errors import InvalidInputError, InvalidTypeError, PredictionError, QueryError
+from .updates import Op, Predictions, UpdateBatch, sorted_queries
 
 __all__ = ["DynamicConnectivity"]
 
 _BASE = BaseKernels(_lifted_dsu.run_days, _lifted_dsu.reset_path)
+#: the same base answering a query with the number of components (``run(..., count_components=True)``)
+_COUNT_BASE = BaseKernels(_comp.lifted_run_days_count, _lifted_dsu.reset_path)
 
 #: accepted range of ``backstop_share``: beyond it the race's work clocks could overflow
 MIN_SHARE, MAX_SHARE = 1e-6, 1e6
@@ -247,7 +251,8 @@ class DynamicConnectivity:
         Parameters
         ----------
         u, v : int
-            Endpoints in ``0..n-1``; ``u == v`` (a self-loop) is allowed and harmless.
+            Endpoints in ``0..n-1``.  ``u == v`` (a self-loop) is allowed: it is stored and
+            counted as an edge, as in ``networkx.Graph``, and never changes connectivity.
         predicted_deletion : int, optional
             Predicted day of this edge's deletion (absolute day; the predicted-deletion
             model).  Replaces any deletion day predicted up front for this edge.
@@ -259,9 +264,10 @@ class DynamicConnectivity:
         DuplicateElementError
             If the edge is already present.
         PredictionError
-            If ``predicted_deletion`` is not a positive integer.
+            If ``predicted_deletion`` is not an integer day after this insertion's day
+            (``day + 1``).
         """
-        pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
+        pdel = _edges.insertion_deletion_day(predicted_deletion, self.day)
         e, u, v = _edges.id_for_insert(self._n, self._reg, self._present, u, v)
         self._reserve()
         self._present[e] = True
@@ -301,7 +307,151 @@ class DynamicConnectivity:
             return bool(_hdt.connected(ett, g, u, v))
         return bool(_dsu.connected(tuple(self._dsu), u, v))
 
+    # components ---------------------------------------------------------------------
+    def component(self, v: int) -> int:
+        """A label of the component of ``v``: one of its vertices, the same for every
+        vertex of the component and different between components.
+
+        Labels are valid until the next update (an update may change the labels of
+        components it does not touch).  O(log n).
+
+        Raises
+        ------
+        VertexError
+            If ``v`` is not an integer in ``0..n-1``.
+        """
+        v = _validate.vertex(v, self._n, "v")
+        if self._backstop_answers():
+            assert self._race is not None
+            return int(_comp.hdt_label(self._race.hdt.ett, v))
+        return int(_comp.uf_label(self._dsu.parent, v))
+
+    def component_size(self, v: int) -> int:
+        """Number of vertices in the component of ``v`` (O(log n) when the backstop answers,
+        O(n log n) when the union-find does)."""
+        v = _validate.vertex(v, self._n, "v")
+        if self._backstop_answers():
+            assert self._race is not None
+            return int(_comp.hdt_size(self._race.hdt.ett, v))
+        return int(_comp.uf_size(self._dsu.parent, v))
+
+    def component_members(self, v: int) -> NDArray[np.int64]:
+        """The vertices of the component of ``v``, in increasing order (int64 array)."""
+        v = _validate.vertex(v, self._n, "v")
+        out = np.empty(self._n, dtype=np.int64)
+        if self._backstop_answers():
+            assert self._race is not None
+            k = int(_comp.hdt_members(self._race.hdt.ett, v, out))
+            return np.sort(out[:k])
+        k = int(_comp.uf_members(self._dsu.parent, v, out))
+        return out[:k].copy()
+
+    def component_labels(self) -> NDArray[np.int64]:
+        """[`component`][dynalgo.DynamicConnectivity.component] of every vertex at once: an int64 array of length ``n``
+        (O(n log n)); ``np.unique(labels)`` has ``num_components`` entries."""
+        out = np.empty(self._n, dtype=np.int64)
+        if self._backstop_answers():
+            assert self._race is not None
+            _comp.hdt_labels(self._race.hdt.ett, self._n, out)
+        else:
+            _comp.uf_labels(self._dsu.parent, out)
+        return out
+
+    # many updates at once -----------------------------------------------------------
+    def insert_many(self, u: ArrayLike, v: ArrayLike, *, predicted_deletions: ArrayLike | None = None) -> None:
+        """Insert the edges ``(u[i], v[i])`` in order, one day each (one compiled call).
+
+        Parameters
+        ----------
+        u, v : array_like of int
+            Endpoints, one-dimensional and of equal lengths.
+        predicted_deletions : array_like of int, optional
+            Per edge, the predicted **absolute** day of its deletion, as in
+            [`insert`][dynalgo.DynamicConnectivity.insert] (0: none); it must come after the edge's insertion day.
+
+        Raises
+        ------
+        VertexError, DuplicateElementError, InvalidInputError, PredictionError
+            On invalid input (an edge present already or repeated, a vertex out of
+            range...), before anything is inserted: the structure is unchanged.
+        """
+        batch = _edges.batch_of(int(Op.INSERT), u, v)
+        pd = None
+        if predicted_deletions is not None:
+            a = _validate.day_array(predicted_deletions, len(batch), "predicted_deletions")
+            pd = np.where(a > 0, a - self.day, 0)
+            bad = (a > 0) & (pd <= np.arange(1, len(batch) + 1))
+            if np.any(bad):
+                k = int(np.argmax(bad))
+                raise PredictionError(f"predicted_deletions[{k}] = {int(a[k])} is not after the day of that "
+                                      f"insertion ({self.day + k + 1})")
+        self.run(batch, predicted_deletions=pd)
+
+    def delete_many(self, u: ArrayLike, v: ArrayLike) -> None:
+        """Delete the edges ``(u[i], v[i])`` in order, one day each (one compiled call).
+
+        Raises
+        ------
+        VertexError, MissingElementError, InvalidInputError
+            On invalid input (an absent edge, one deleted twice...), before anything is
+            deleted: the structure is unchanged.
+        """
+        self.run(_edges.batch_of(int(Op.DELETE), u, v))
+
+    def add_vertices(self, k: int = 1) -> range:
+        """Add ``k`` isolated vertices ``n..n+k-1`` and return their ids as a range.
+
+        No day passes.  Edges, predictions, labels of the lifted side and work counters
+        are kept; with a backstop, its HDT state is rebuilt on the new vertex count from
+        the edges it holds (O(m log n)), since its levels depend on ``n``.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``k`` is not a non-negative integer or ``n + k`` exceeds the vertex limit
+            (``2**31 - 1``, ``2**24`` with the HDT backstop).
+        CapacityError
+            If the new arrays would not fit in memory (nothing changes).
+        """
+        limit = _validate.MAX_DSU_N if self._race is None else min(_validate.MAX_DSU_N, _hdt.MAX_N)
+        n, n2 = self._n, _edges.new_vertex_count(self._n, k, limit)
+        if n2 == n:
+            return range(n, n)
+        _validate.check_allocation(12 * n2 + (_hdt.initial_bytes(n2) + _hdt.state_bytes(self._race.hdt)
+                                              if self._race is not None else 0),
+                                   f"DynamicConnectivity.add_vertices({n2 - n}) on n={n}")
+        reg = _edges.rekeyed(self._reg, n, n2)
+        hdt_state = _hdt_front.with_vertices(self._race.hdt, n2) if self._race is not None else None
+        old = self._dsu
+        parent = np.full(n2, -1, dtype=np.int32)
+        parent[:n] = old.parent
+        log = np.zeros(max(n2, 1), dtype=np.int64)
+        log[: old.log.shape[0]] = old.log
+        old.meta[_dsu.COMPONENTS] += n2 - n
+        self._dsu = _dsu.DSUState(parent, log, old.meta)
+        self._engine.bstate = tuple(self._dsu)
+        self._reg = reg
+        if self._race is not None:
+            assert hdt_state is not None
+            self._race.hdt = hdt_state
+        self._n = n2
+        return range(n, n2)
+
     # batches ------------------------------------------------------------------------
+    @overload
+    def run(
+        self, batch: UpdateBatch, queries: ArrayLike | None = None, *,
+        predicted_deletions: ArrayLike | None = None, progress: bool = False,
+        count_components: Literal[False] = False,
+    ) -> NDArray[np.bool_]: ...
+
+    @overload
+    def run(
+        self, batch: UpdateBatch, queries: ArrayLike | None = None, *,
+        predicted_deletions: ArrayLike | None = None, progress: bool = False,
+        count_components: Literal[True],
+    ) -> NDArray[np.int64]: ...
+
     def run(
         self,
         batch: UpdateBatch,
@@ -309,28 +459,34 @@ class DynamicConnectivity:
         *,
         predicted_deletions: ArrayLike | None = None,
         progress: bool = False,
-    ) -> NDArray[np.bool_]:
-        """Apply a whole batch in one compiled call and answer connectivity queries.
+        count_components: bool = False,
+    ) -> NDArray[np.bool_] | NDArray[np.int64]:
+        """Apply a whole batch in one compiled call and answer queries along the way.
 
         Parameters
         ----------
         batch : UpdateBatch
             The updates; row ``k`` (0-based) is batch day ``k + 1``.
-        queries : array_like of shape (q, 3), optional
-            Rows ``(day, u, v)`` with batch days in ``0..len(batch)``, non-decreasing;
-            each is answered on the state right after that day's update (day 0:
-            before the batch).
+        queries : array_like, optional
+            Rows ``(day, u, v)`` (shape ``(q, 3)``) with batch days in ``0..len(batch)``, in
+            any order; each is answered on the state right after that day's update (day 0:
+            before the batch), and the answers come in the order of the rows.  With
+            ``count_components=True``, a 1-d array of batch days (rows ``(day, u, v)`` are
+            accepted too, their vertices ignored); default there: every day ``1..len(batch)``.
         predicted_deletions : array_like of int, optional
             Per update, the predicted batch day of the deletion of the edge that
-            update inserts (0: no prediction; ignored on deletions).  This is the
-            predicted-deletion model.
+            update inserts (0: no prediction; ignored on deletions); it must come
+            after that update's own batch day.  This is the predicted-deletion model.
         progress : bool, default False
             Show a progress bar on stderr (the lifted structure alone; ignored with a backstop).
+        count_components : bool, default False
+            Answer each query day with the number of connected components instead.
 
         Returns
         -------
         ndarray of bool, shape (q,)
-            ``connected(u, v)`` for each query.
+            ``connected(u, v)`` for each query; with ``count_components=True``, an int64
+            array of ``num_components`` for each query day.
 
         Raises
         ------
@@ -340,16 +496,31 @@ class DynamicConnectivity:
         if not isinstance(batch, UpdateBatch):
             raise InvalidTypeError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
         progress = _validate.flag(progress, "progress")
+        count_components = _validate.flag(count_components, "count_components")
         T = len(batch)
-        q = as_queries(queries, self._n, 0, T)
+        if count_components:
+            q, order = day_queries(queries, T)
+        else:
+            q, order = sorted_queries(queries, self._n, 0, T)
         ids, op, u, v, pdel, present = _edges.prepare_batch(
             self._n, self._reg, self._present, batch, self.day, predicted_deletions)
         self._reserve()
         self._present[: present.shape[0]] = present
-        out = np.zeros(q.shape[0], dtype=np.bool_)
+        out: NDArray[Any] = np.zeros(q.shape[0], dtype=np.int64 if count_components else np.bool_)
         w = np.ones(T, dtype=np.float64)
+        ev = (ids, op, u, v, w, pdel)
         if self._race is not None:
-            self._race.run((ids, op, u, v, w, pdel), q, out)
+            if count_components:
+                self._race_counts(ev, q[:, 0], out)
+            else:
+                self._race.run(ev, q, out)
+        elif count_components:
+            engine = self._engine
+            engine.base = _COUNT_BASE
+            try:
+                engine.run(ids, op, u, v, w, pdel, q, out)
+            finally:
+                engine.base = _BASE
         elif progress and T:
             from tqdm import tqdm
 
@@ -357,7 +528,37 @@ class DynamicConnectivity:
                 self._engine.run(ids, op, u, v, w, pdel, q, out, bar.update, chunk=max(T // 100, 1))
         else:
             self._engine.run(ids, op, u, v, w, pdel, q, out)
-        return out
+        answers = np.empty_like(out)
+        answers[order] = out
+        return answers
+
+    def _race_counts(self, ev: tuple[NDArray[Any], ...], qdays: NDArray[np.int64], out: NDArray[np.int64]) -> None:
+        """``Race.run`` answering component counts on the (sorted) batch days ``qdays``."""
+        race = self._race
+        assert race is not None
+        day0 = race.day
+        race._append(ev)
+        e = race.engine
+        qdays = np.ascontiguousarray(qdays)
+        noq = np.zeros((0, 3), dtype=np.int64)
+        noout = np.zeros(0, dtype=np.bool_)
+        qpos = 0
+        while True:
+            ett, g = _hdt.args(race.hdt)
+            qp, st = _comp.race_count(
+                e.days, e.spay_i, e.spay_f, e.cand, e.inst, e.elem, e.stack, e.meta, e.bstate, ett, g,
+                race.ev_elem, race.ev_op, race.ev_u, race.ev_v, race.ev_w, race.ev_pdel,
+                race.log_day0, race.n_log, qdays, qpos, out, day0, race.rmeta, race.rf, noq, noout,
+            )
+            qpos, st = int(qp), int(st)
+            if st == 0:
+                return
+            if st == 2:
+                e._grow_horizon()
+            elif st == 4:
+                race._grow_backstop()
+            else:
+                e.inst = _grow_rows(e.inst, int(e.meta[_k.M_NINST]) + 1, 0)
 
     # interop ------------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:
@@ -446,5 +647,49 @@ class DynamicConnectivity:
         pairs = np.unique(np.stack([roots_here, roots_ref], axis=1), axis=0)
         assert len(pairs) == len(np.unique(roots_here)) == len(np.unique(roots_ref)), "components differ from present edges"
 
+    def __len__(self) -> int:
+        """Number of present edges (``num_edges``)."""
+        return self.num_edges
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.DynamicConnectivity.edges])."""
+        for a, b in self.edges().tolist():
+            yield a, b
+
+    def __contains__(self, edge: object) -> bool:
+        """``(u, v) in g``: whether the edge is present ([`has_edge`][dynalgo.DynamicConnectivity.has_edge])."""
+        if not isinstance(edge, tuple) or len(edge) != 2:
+            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
+        return self.has_edge(edge[0], edge[1])
+
     def __repr__(self) -> str:
         return f"DynamicConnectivity(n={self._n}, edges={self.num_edges}, components={self.num_components}, day={self.day})"
+
+
+def day_queries(queries: ArrayLike | None, T: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Component-count queries: batch days in ``0..T`` given as a 1-d array (or as rows
+    ``(day, u, v)`` whose vertices are ignored), default every day ``1..T``.  Returns
+    ``(q, order)`` as ``dynalgo.updates.sorted_queries`` does: rows ``(day, 0, 0)`` sorted
+    by day and the permutation that sorted them."""
+    if queries is None:
+        d = np.arange(1, T + 1, dtype=np.int64)
+    else:
+        try:
+            shape: tuple[int, ...] | None = None if isinstance(queries, (str, bytes)) else np.shape(queries)
+        except (ValueError, TypeError):
+            shape = None  # ragged
+        if shape is not None and len(shape) == 2 and shape[1] == 3:
+            d = _validate.int_array(queries, "queries", QueryError)[:, 0]
+        elif shape is not None and len(shape) == 1:
+            d = _validate.int_array(queries, "query days", QueryError) if shape[0] else np.zeros(0, np.int64)
+        elif shape is not None and int(np.prod(shape)) == 0:
+            d = np.zeros(0, dtype=np.int64)
+        else:
+            raise QueryError("with count_components=True, queries must be a 1-d array of batch days "
+                             f"(or rows (day, u, v)), got {'shape ' + str(shape) if shape is not None else type(queries).__name__}")
+        if d.size and (int(d.min()) < 0 or int(d.max()) > T):
+            raise QueryError(f"query days must lie in [0, {T}], got [{int(d.min())}, {int(d.max())}]")
+    order = np.argsort(d, kind="stable").astype(np.int64)
+    q = np.zeros((d.shape[0], 3), dtype=np.int64)
+    q[:, 0] = d[order]
+    return q, order

@@ -55,6 +55,32 @@ class HDTStats:
     edges_scanned: int
 
 
+def with_vertices(s: _hdt.HDTState, n2: int) -> _hdt.HDTState:
+    """The state ``s`` rebuilt on ``n2 >= n`` vertices: the same edges under the same ids
+    (inserted again in id order, so the spanning forest may differ), the same seed and the
+    same work counters.  O(m log n) expected."""
+    old_meta = s.meta
+    out = _hdt.make(n2, s.eu.shape[0], int(old_meta[_hdt.M_SEED]))
+    ne = s.eu.shape[0]
+    ids = np.flatnonzero(s.ekind[:ne] != _hdt.ABSENT).astype(np.int64)
+    u = s.eu[ids].astype(np.int64)
+    v = s.ev[ids].astype(np.int64)
+    op = np.ones(ids.shape[0], dtype=np.int8)
+    noq = np.zeros((0, 3), dtype=np.int64)
+    noout = np.zeros(0, dtype=np.bool_)
+    k = 0
+    while True:
+        ett, g = _hdt.args(out)
+        k, _ = _hdt.run(ett, g, ids, op, u, v, noq, noout, k, 0)
+        if k >= ids.shape[0]:
+            break
+        out = _hdt.fit(out)
+    for c in (_hdt.M_UPDATES, _hdt.M_TREE_PUSHES, _hdt.M_NONTREE_PUSHES, _hdt.M_SEARCHES, _hdt.M_FOUND,
+              _hdt.M_SCANNED):
+        out.meta[c] = old_meta[c]
+    return out
+
+
 class HDTConnectivity:
     """Fully dynamic connectivity with O(log^2 n) amortized updates (Holm-de Lichtenberg-Thorup).
 

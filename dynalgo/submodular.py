@@ -683,7 +683,7 @@ class DynamicSubmodular:
         if self._lv is not None:
             rc = self._rc
             lag_l = self.day - self._engine.day + (0 if _k.path_done(self._engine.stack, self._engine.meta) else 1)
-            es = dataclasses.replace(es, race=RaceStats(self._share, int(rc[0]), int(rc[1]), int(rc[2]), int(rc[3]), lag_l,
+            es = dataclasses.replace(es, days=self.day, race=RaceStats(self._share, int(rc[0]), int(rc[1]), int(rc[2]), int(rc[3]), lag_l,
                                             self.day - self._lv.day, int(rc[4]), int(rc[5]), int(rc[6])))
         lc = int(self._sieve.meta[_sv.M_CALLS])
         bc = self._lv.calls if self._lv is not None else 0

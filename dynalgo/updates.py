@@ -19,13 +19,13 @@ import enum
 import numbers
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence, Union
+from typing import Any, Iterable, Iterator, Sequence, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from .errors import InvalidInputError, InvalidTypeError, PredictionError, QueryError
+from .errors import DynalgoError, InvalidInputError, InvalidTypeError, PredictionError, QueryError
 
 __all__ = [
     "Op",
@@ -37,7 +37,13 @@ __all__ = [
     "UPDATE_DTYPE",
     "PREDICTION_DTYPE",
     "as_queries",
+    "sorted_queries",
+    "BatchIndexError",
 ]
+
+
+class BatchIndexError(DynalgoError, IndexError):
+    """An index into an [`UpdateBatch`][dynalgo.UpdateBatch] is out of range."""
 
 
 class Op(enum.IntEnum):
@@ -301,14 +307,42 @@ class UpdateBatch:
         for op, u, v, w in self.data.tolist():
             yield Insert(u, v, w) if op == Op.INSERT else Delete(u, v)
 
-    def __getitem__(self, idx: slice) -> "UpdateBatch":
-        if not isinstance(idx, slice):
-            raise InvalidTypeError("UpdateBatch supports slicing only; iterate for single updates")
-        return UpdateBatch(self.data[idx])
+    @overload
+    def __getitem__(self, idx: slice) -> "UpdateBatch": ...
+
+    @overload
+    def __getitem__(self, idx: int) -> Update: ...
+
+    def __getitem__(self, idx: slice | int) -> "UpdateBatch | Update":
+        """``b[i]``: the update of batch day ``i + 1`` (negative ``i`` counts from the end);
+        ``b[i:j]``: the updates of days ``i + 1..j`` as a new batch.
+
+        Raises
+        ------
+        BatchIndexError
+            If ``i`` is out of range (a ``DynalgoError`` and an ``IndexError``).
+        InvalidTypeError
+            If ``idx`` is neither an integer nor a slice.
+        """
+        if isinstance(idx, slice):
+            return UpdateBatch(self.data[idx])
+        if isinstance(idx, (bool, np.bool_)) or not isinstance(idx, (int, np.integer)):
+            raise InvalidTypeError(f"UpdateBatch indices must be integers or slices, got {type(idx).__name__}")
+        T = len(self)
+        i = int(idx)
+        if not -T <= i < T:
+            raise BatchIndexError(f"update index {i} is out of range for a batch of {T} updates")
+        op, u, v, w = self.data[i].tolist()
+        return Insert(u, v, w) if op == Op.INSERT else Delete(u, v)
 
     def __repr__(self) -> str:
         ni = int(np.count_nonzero(self.op == Op.INSERT))
-        return f"UpdateBatch({len(self)} updates: {ni} inserts, {len(self) - ni} deletes)"
+        nd = len(self) - ni
+
+        def count(k: int, word: str) -> str:
+            return f"{k} {word}" + ("" if k == 1 else "s")
+
+        return f"UpdateBatch({count(len(self), 'update')}: {count(ni, 'insert')}, {count(nd, 'delete')})"
 
     @classmethod
     def concat(cls, batches: Sequence["UpdateBatch"]) -> "UpdateBatch":
@@ -428,6 +462,26 @@ def as_queries(queries: ArrayLike | None, n: int, first_day: int, last_day: int)
     after its last one); they must be non-decreasing.  Returns a C-contiguous
     int64 copy.
     """
+    return _query_rows(queries, n, first_day, last_day, require_sorted=True)
+
+
+def sorted_queries(
+    queries: ArrayLike | None, n: int, first_day: int, last_day: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Validate a ``(q, 3)`` query array of rows ``(day, u, v)`` in any order.
+
+    Returns the rows sorted by day (stable, as a C-contiguous int64 copy) and the
+    permutation ``order`` that sorted them: the answer to input row ``order[i]`` is
+    the answer to sorted row ``i`` (``out[order] = answers``).
+    """
+    q = _query_rows(queries, n, first_day, last_day, require_sorted=False)
+    order = np.argsort(q[:, 0], kind="stable").astype(np.int64)
+    return np.ascontiguousarray(q[order]), order
+
+
+def _query_rows(
+    queries: ArrayLike | None, n: int, first_day: int, last_day: int, *, require_sorted: bool
+) -> NDArray[np.int64]:
     if queries is None:
         return np.zeros((0, 3), dtype=np.int64)
     try:
@@ -442,10 +496,11 @@ def as_queries(queries: ArrayLike | None, n: int, first_day: int, last_day: int)
         raise QueryError(f"queries must have shape (q, 3) with rows (day, u, v), got shape {shape}")
     q = _validate.int_array(queries, "queries", QueryError)
     d = q[:, 0]
-    if np.any(np.diff(d) < 0):
+    if require_sorted and np.any(np.diff(d) < 0):
         raise QueryError("query days must be non-decreasing")
-    if d[0] < first_day or d[-1] > last_day:
-        raise QueryError(f"query days must lie in [{first_day}, {last_day}], got [{d[0]}, {d[-1]}]")
+    lo, hi = int(d.min()), int(d.max())
+    if lo < first_day or hi > last_day:
+        raise QueryError(f"query days must lie in [{first_day}, {last_day}], got [{lo}, {hi}]")
     verts = q[:, 1:]
     if verts.min() < 0 or verts.max() >= n:
         bad = int(verts[(verts < 0) | (verts >= n)][0])

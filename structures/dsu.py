@@ -89,6 +89,12 @@ def connected(state, a, b):  # type: ignore[no-untyped-def]
 
 
 @inline_kernel
+def query_components(state, a, b):  # type: ignore[no-untyped-def]
+    """Engine query interface: the number of components (``a``, ``b`` unused)."""
+    return state[2][COMPONENTS]
+
+
+@inline_kernel
 def insert(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
     """Engine interface: insert element ``i`` (the edge stored in ``pay_i[i]``)."""
     return union(state, pay_i[i, 0], pay_i[i, 1])
