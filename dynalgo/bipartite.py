@@ -7,13 +7,14 @@ engine wrappers (``structures.lifted_parity``), and this thin public class.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from predictors import PredictionArrays
+from structures import components as _comp
 from structures import engine as _k
 from structures import lifted_parity as _lifted
 from structures import parity_dsu as _pd
@@ -173,6 +174,45 @@ class DynamicBipartiteness:
         """Whether the edge ``{u, v}`` is present."""
         return _edges.present_id(self._n, self._reg, self._present, u, v)[0] >= 0
 
+    def component(self, v: int) -> int:
+        """A label of the component of ``v`` (the root of its parity union-find tree, one
+        of its vertices), valid until the next update.  O(log n)."""
+        v = _validate.vertex(v, self._n, "v")
+        return int(_comp.uf_label(self._state.parent, v))
+
+    def component_size(self, v: int) -> int:
+        """Number of vertices in the component of ``v`` (O(n log n))."""
+        v = _validate.vertex(v, self._n, "v")
+        return int(_comp.uf_size(self._state.parent, v))
+
+    def component_members(self, v: int) -> NDArray[np.int64]:
+        """The vertices of the component of ``v`` in increasing order (O(n log n))."""
+        v = _validate.vertex(v, self._n, "v")
+        out = np.empty(self._n, dtype=np.int64)
+        k = int(_comp.uf_members(self._state.parent, v, out))
+        return out[:k].copy()
+
+    def component_labels(self) -> NDArray[np.int64]:
+        """:meth:`component` of every vertex: an int64 array of length ``n`` (O(n log n))."""
+        out = np.empty(self._n, dtype=np.int64)
+        _comp.uf_labels(self._state.parent, out)
+        return out
+
+    def __len__(self) -> int:
+        """Number of present edges (``num_edges``)."""
+        return self.num_edges
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see :meth:`edges`)."""
+        for a, b in self.edges().tolist():
+            yield a, b
+
+    def __contains__(self, edge: object) -> bool:
+        """``(u, v) in g``: whether the edge is present."""
+        if not isinstance(edge, tuple) or len(edge) != 2:
+            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
+        return self.has_edge(edge[0], edge[1])
+
     # updates ------------------------------------------------------------------------
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:
         """Insert the edge ``{u, v}`` (one day).  A self-loop makes its component odd.
@@ -184,9 +224,9 @@ class DynamicBipartiteness:
         DuplicateElementError
             If the edge is already present.
         PredictionError
-            If ``predicted_deletion`` is not a positive integer.
+            If ``predicted_deletion`` is not an integer day after this insertion's day.
         """
-        pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
+        pdel = _edges.insertion_deletion_day(predicted_deletion, self.day)
         e, u, v = _edges.id_for_insert(self._n, self._reg, self._present, u, v)
         self._present = _edges.grow_flags(self._present, self._reg.size)
         self._present[e] = True
@@ -208,6 +248,53 @@ class DynamicBipartiteness:
         self._engine.reserve(self._reg.size, 1)
         self._engine.step(e, int(Op.DELETE), u, v, 1.0, 0)
 
+    def insert_many(self, u: ArrayLike, v: ArrayLike, *, predicted_deletions: ArrayLike | None = None) -> None:
+        """Insert the edges ``(u[i], v[i])`` in order, one day each (one compiled call);
+        ``predicted_deletions`` holds absolute days as in :meth:`insert` (0: none).  On
+        invalid input nothing is inserted."""
+        batch = _edges.batch_of(int(Op.INSERT), u, v)
+        pd = None
+        if predicted_deletions is not None:
+            a = _validate.day_array(predicted_deletions, len(batch), "predicted_deletions")
+            pd = np.where(a > 0, a - self.day, 0)
+            bad = (a > 0) & (pd <= np.arange(1, len(batch) + 1))
+            if np.any(bad):
+                k = int(np.argmax(bad))
+                raise PredictionError(f"predicted_deletions[{k}] = {int(a[k])} is not after the day of that "
+                                      f"insertion ({self.day + k + 1})")
+        self.run(batch, [], predicted_deletions=pd)
+
+    def delete_many(self, u: ArrayLike, v: ArrayLike) -> None:
+        """Delete the edges ``(u[i], v[i])`` in order, one day each (one compiled call); on
+        invalid input nothing is deleted."""
+        self.run(_edges.batch_of(int(Op.DELETE), u, v), [])
+
+    def add_vertices(self, k: int = 1) -> range:
+        """Add ``k`` isolated vertices ``n..n+k-1`` (no day passes); return their ids.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``k`` is not a non-negative integer or ``n + k`` exceeds ``2**31 - 1``.
+        """
+        n, n2 = self._n, _edges.new_vertex_count(self._n, k, _validate.MAX_DSU_N)
+        if n2 == n:
+            return range(n, n)
+        _validate.check_allocation(22 * n2, f"DynamicBipartiteness.add_vertices({n2 - n}) on n={n}")
+        reg = _edges.rekeyed(self._reg, n, n2)
+        old = self._state
+        fresh = _pd.make(n2)
+        fresh.parent[:n] = old.parent
+        fresh.parity[:n] = old.parity
+        fresh.odd[:n] = old.odd
+        fresh.log[: old.log.shape[0]] = old.log
+        old.meta[_pd.COMPONENTS] += n2 - n
+        self._state = _pd.ParityState(fresh.parent, fresh.parity, fresh.odd, fresh.log, old.meta)
+        self._engine.bstate = tuple(self._state)
+        self._reg = reg
+        self._n = n2
+        return range(n, n2)
+
     def run(
         self,
         batch: UpdateBatch,
@@ -222,11 +309,12 @@ class DynamicBipartiteness:
         batch : UpdateBatch
             The updates; row ``k`` (0-based) is batch day ``k + 1``.
         days : array_like of int, optional
-            Non-decreasing batch days in ``0..len(batch)`` (0: before the batch);
-            default: every day ``1..len(batch)``.
+            Batch days in ``0..len(batch)`` (0: before the batch), in any order (the
+            answers follow it); default: every day ``1..len(batch)``.
         predicted_deletions : array_like of int, optional
             Per update, the predicted batch day of the deletion of the edge it
-            inserts (0: none); the predicted-deletion model.
+            inserts (0: none; otherwise after the update's own batch day); the
+            predicted-deletion model.
 
         Returns
         -------
@@ -242,8 +330,9 @@ class DynamicBipartiteness:
             raise InvalidTypeError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
         T = len(batch)
         d = np.arange(1, T + 1, dtype=np.int64) if days is None else _query_days(days, T)
+        order = np.argsort(d, kind="stable")
         q = np.zeros((d.shape[0], 3), dtype=np.int64)
-        q[:, 0] = d
+        q[:, 0] = d[order]
         ids, op, u, v, pdel, present = _edges.prepare_batch(
             self._n, self._reg, self._present, batch, self.day, predicted_deletions)
         self._present = _edges.grow_flags(self._present, self._reg.size)
@@ -251,7 +340,9 @@ class DynamicBipartiteness:
         self._engine.reserve(self._reg.size)
         out = np.zeros(q.shape[0], dtype=np.bool_)
         self._engine.run(ids, op, u, v, np.ones(T, dtype=np.float64), pdel, q, out)
-        return out
+        answers = np.empty_like(out)
+        answers[order] = out
+        return answers
 
     # interop ------------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:
@@ -302,8 +393,6 @@ def _query_days(days: ArrayLike, T: int) -> NDArray[np.int64]:
     if shape is None or len(shape) != 1:
         raise QueryError(f"days must be a 1-d integer array, got {'shape ' + str(shape) if shape is not None else type(days).__name__}")
     d = _validate.int_array(days, "days", QueryError)
-    if np.any(np.diff(d) < 0):
-        raise QueryError("days must be non-decreasing")
-    if d[0] < 0 or d[-1] > T:
-        raise QueryError(f"days must lie in [0, {T}], got [{d[0]}, {d[-1]}]")
+    if int(d.min()) < 0 or int(d.max()) > T:
+        raise QueryError(f"days must lie in [0, {T}], got [{int(d.min())}, {int(d.max())}]")
     return np.ascontiguousarray(d)

@@ -22,8 +22,8 @@ from . import hdt as _hdt_front
 from ._engine import BaseKernels, EngineStats, LiftingEngine, _grow_rows
 from ._race import Race
 from ._registry import Registry
-from .errors import InvalidInputError, InvalidTypeError, PredictionError, QueryError
-from .updates import Op, Predictions, UpdateBatch, sorted_queries
+from .errors import InvalidInputError, InvalidTypeError, PredictionError
+from .updates import Op, Predictions, UpdateBatch, sorted_days, sorted_queries
 
 __all__ = ["DynamicConnectivity"]
 
@@ -499,7 +499,7 @@ class DynamicConnectivity:
         count_components = _validate.flag(count_components, "count_components")
         T = len(batch)
         if count_components:
-            q, order = day_queries(queries, T)
+            q, order = sorted_days(queries, T)
         else:
             q, order = sorted_queries(queries, self._n, 0, T)
         ids, op, u, v, pdel, present = _edges.prepare_batch(
@@ -665,31 +665,3 @@ class DynamicConnectivity:
     def __repr__(self) -> str:
         return f"DynamicConnectivity(n={self._n}, edges={self.num_edges}, components={self.num_components}, day={self.day})"
 
-
-def day_queries(queries: ArrayLike | None, T: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Component-count queries: batch days in ``0..T`` given as a 1-d array (or as rows
-    ``(day, u, v)`` whose vertices are ignored), default every day ``1..T``.  Returns
-    ``(q, order)`` as ``dynalgo.updates.sorted_queries`` does: rows ``(day, 0, 0)`` sorted
-    by day and the permutation that sorted them."""
-    if queries is None:
-        d = np.arange(1, T + 1, dtype=np.int64)
-    else:
-        try:
-            shape: tuple[int, ...] | None = None if isinstance(queries, (str, bytes)) else np.shape(queries)
-        except (ValueError, TypeError):
-            shape = None  # ragged
-        if shape is not None and len(shape) == 2 and shape[1] == 3:
-            d = _validate.int_array(queries, "queries", QueryError)[:, 0]
-        elif shape is not None and len(shape) == 1:
-            d = _validate.int_array(queries, "query days", QueryError) if shape[0] else np.zeros(0, np.int64)
-        elif shape is not None and int(np.prod(shape)) == 0:
-            d = np.zeros(0, dtype=np.int64)
-        else:
-            raise QueryError("with count_components=True, queries must be a 1-d array of batch days "
-                             f"(or rows (day, u, v)), got {'shape ' + str(shape) if shape is not None else type(queries).__name__}")
-        if d.size and (int(d.min()) < 0 or int(d.max()) > T):
-            raise QueryError(f"query days must lie in [0, {T}], got [{int(d.min())}, {int(d.max())}]")
-    order = np.argsort(d, kind="stable").astype(np.int64)
-    q = np.zeros((d.shape[0], 3), dtype=np.int64)
-    q[:, 0] = d[order]
-    return q, order

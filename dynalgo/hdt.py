@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator, Literal, overload
 
 import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from structures import dsu as _dsu
+from structures import components as _comp
 from structures import hdt as _hdt
 
 from . import _edges, _validate
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, MissingElementError
-from .updates import Op, UpdateBatch, as_queries
+from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError
+from .updates import Op, UpdateBatch, sorted_days, sorted_queries
 
 __all__ = ["HDTConnectivity", "HDTStats"]
 
@@ -230,7 +231,8 @@ class HDTConnectivity:
         Parameters
         ----------
         u, v : int
-            Endpoints in ``0..n-1``; ``u == v`` (a self-loop) is allowed and harmless.
+            Endpoints in ``0..n-1``.  ``u == v`` (a self-loop) is allowed: it is stored and
+            counted as an edge, as in :class:`networkx.Graph`, and never changes connectivity.
 
         Raises
         ------
@@ -286,8 +288,98 @@ class HDTConnectivity:
         ett, g = _hdt.args(self._s)
         return bool(_hdt.connected(ett, g, u, v))
 
+    # components ---------------------------------------------------------------------
+    def component(self, v: int) -> int:
+        """A label of the component of ``v``: one of its vertices, the same for every vertex
+        of the component, valid until the next update (O(log n) expected).
+
+        Raises
+        ------
+        VertexError
+            If ``v`` is not an integer in ``0..n-1``.
+        """
+        v = _validate.vertex(v, self._n, "v")
+        return int(_comp.hdt_label(self._s.ett, v))
+
+    def component_size(self, v: int) -> int:
+        """Number of vertices in the component of ``v`` (O(log n) expected)."""
+        v = _validate.vertex(v, self._n, "v")
+        return int(_comp.hdt_size(self._s.ett, v))
+
+    def component_members(self, v: int) -> NDArray[np.int64]:
+        """The vertices of the component of ``v`` in increasing order (O(s log s) for a
+        component of ``s`` vertices)."""
+        v = _validate.vertex(v, self._n, "v")
+        out = np.empty(self._n, dtype=np.int64)
+        k = int(_comp.hdt_members(self._s.ett, v, out))
+        return np.sort(out[:k])
+
+    def component_labels(self) -> NDArray[np.int64]:
+        """:meth:`component` of every vertex: an int64 array of length ``n`` (O(n log n))."""
+        out = np.empty(self._n, dtype=np.int64)
+        _comp.hdt_labels(self._s.ett, self._n, out)
+        return out
+
+    def insert_many(self, u: ArrayLike, v: ArrayLike) -> None:
+        """Insert the edges ``(u[i], v[i])`` in order (one compiled call); on invalid input
+        nothing is inserted (see :meth:`run`)."""
+        self.run(_edges.batch_of(int(Op.INSERT), u, v))
+
+    def delete_many(self, u: ArrayLike, v: ArrayLike) -> None:
+        """Delete the edges ``(u[i], v[i])`` in order (one compiled call); on invalid input
+        nothing is deleted (see :meth:`run`)."""
+        self.run(_edges.batch_of(int(Op.DELETE), u, v))
+
+    def add_vertices(self, k: int = 1) -> range:
+        """Add ``k`` isolated vertices ``n..n+k-1``; return their ids.  The state is rebuilt
+        from the present edges (O(m log n)), as the number of levels depends on ``n``;
+        the work counters are kept.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``k`` is not a non-negative integer or ``n + k`` exceeds ``2**31 - 1``.
+        CapacityError
+            If the new arrays would not fit in memory (nothing changes).
+        """
+        n, n2 = self._n, _edges.new_vertex_count(self._n, k, _hdt.MAX_N)
+        if n2 == n:
+            return range(n, n)
+        _validate.check_allocation(_hdt.initial_bytes(n2) + _hdt.state_bytes(self._s),
+                                   f"HDTConnectivity.add_vertices({n2 - n}) on n={n}")
+        reg = _edges.rekeyed(self._reg, n, n2)
+        self._s = with_vertices(self._s, n2)
+        self._reg = reg
+        self._n = n2
+        return range(n, n2)
+
+    def __len__(self) -> int:
+        """Number of present edges (``num_edges``)."""
+        return self.num_edges
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see :meth:`edges`)."""
+        for a, b in self.edges().tolist():
+            yield a, b
+
+    def __contains__(self, edge: object) -> bool:
+        """``(u, v) in g``: whether the edge is present."""
+        if not isinstance(edge, tuple) or len(edge) != 2:
+            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
+        return self.has_edge(edge[0], edge[1])
+
     # batches ------------------------------------------------------------------------
-    def run(self, batch: UpdateBatch, queries: ArrayLike | None = None) -> NDArray[np.bool_]:
+    @overload
+    def run(self, batch: UpdateBatch, queries: ArrayLike | None = None, *,
+            count_components: Literal[False] = False) -> NDArray[np.bool_]: ...
+
+    @overload
+    def run(self, batch: UpdateBatch, queries: ArrayLike | None = None, *,
+            count_components: Literal[True]) -> NDArray[np.int64]: ...
+
+    def run(
+        self, batch: UpdateBatch, queries: ArrayLike | None = None, *, count_components: bool = False
+    ) -> NDArray[np.bool_] | NDArray[np.int64]:
         """Apply a whole batch in one compiled call and answer connectivity queries.
 
         Parameters
@@ -295,19 +387,23 @@ class HDTConnectivity:
         batch : UpdateBatch
             The updates; row ``k`` (0-based) is batch day ``k + 1``.  Weights are ignored.
         queries : array_like of shape (q, 3), optional
-            Rows ``(day, u, v)`` with batch days in ``0..len(batch)``, non-decreasing;
+            Rows ``(day, u, v)`` with batch days in ``0..len(batch)``, in any order;
             each is answered on the state right after that day's update (day 0:
-            before the batch).
+            before the batch), in the order of the rows.  With ``count_components=True``,
+            a 1-d array of batch days (default: every day ``1..len(batch)``).
+        count_components : bool, default False
+            Answer each query day with the number of connected components instead.
 
         Returns
         -------
         ndarray of bool, shape (q,)
-            ``connected(u, v)`` for each query.
+            ``connected(u, v)`` for each query (int64 component counts with
+            ``count_components=True``).
 
         Raises
         ------
         InvalidInputError
-            If ``batch`` is not an [`UpdateBatch`][dynalgo.UpdateBatch].
+            If ``batch`` is not an :class:`UpdateBatch`.
         VertexError, DuplicateElementError, MissingElementError, QueryError
             On invalid input, before any update is applied (the structure is unchanged).
 
@@ -316,8 +412,10 @@ class HDTConnectivity:
         >>> from dynalgo import UpdateBatch
         >>> g = HDTConnectivity(4)
         >>> b = UpdateBatch.from_arrays([1, 1, 1, 0], [0, 1, 2, 1], [1, 2, 0, 2])
-        >>> g.run(b, [[2, 0, 2], [4, 0, 2], [4, 0, 3]]).tolist()
+        >>> g.run(b, [[4, 0, 2], [2, 0, 2], [4, 0, 3]]).tolist()
         [True, True, False]
+        >>> g.run(UpdateBatch.from_arrays([0], [2], [0]), [0, 1], count_components=True).tolist()
+        [2, 3]
         """
         if not isinstance(batch, UpdateBatch):
             raise InvalidInputError(f"batch must be a dynalgo.UpdateBatch, got {type(batch).__name__}")
@@ -326,7 +424,11 @@ class HDTConnectivity:
         v = np.ascontiguousarray(batch.v, dtype=np.int64)
         op = np.ascontiguousarray(batch.op, dtype=np.int8)
         _validate.vertex_arrays(self._n, u, v, "update")
-        q = as_queries(queries, self._n, 0, T)
+        count_components = _validate.flag(count_components, "count_components")
+        if count_components:
+            q, order = sorted_days(queries, T)
+        else:
+            q, order = sorted_queries(queries, self._n, 0, T)
         known = self._reg.size
         ids = self._reg.assign(self._keys(u, v))
         present = np.zeros(self._reg.size, dtype=np.bool_)
@@ -341,13 +443,19 @@ class HDTConnectivity:
             raise MissingElementError(
                 f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
         self._grow_or_rollback()
-        out = np.zeros(q.shape[0], dtype=np.bool_)
+        out: NDArray[Any] = np.zeros(q.shape[0], dtype=np.int64 if count_components else np.bool_)
+        qdays = np.ascontiguousarray(q[:, 0])
         k, qi = 0, 0
         while True:
             ett, g = _hdt.args(self._s)
-            k, qi = _hdt.run(ett, g, ids, op, u, v, q, out, k, qi)
+            if count_components:
+                k, qi = _comp.hdt_run_count(ett, g, ids, op, u, v, qdays, out, k, qi)
+            else:
+                k, qi = _hdt.run(ett, g, ids, op, u, v, q, out, k, qi)
             if k >= T:
-                return out
+                answers = np.empty_like(out)
+                answers[order] = out
+                return answers
             self._s = _hdt.fit(self._s)
 
     # interop ------------------------------------------------------------------------

@@ -38,6 +38,7 @@ __all__ = [
     "PREDICTION_DTYPE",
     "as_queries",
     "sorted_queries",
+    "sorted_days",
     "BatchIndexError",
 ]
 
@@ -506,3 +507,32 @@ def _query_rows(
         bad = int(verts[(verts < 0) | (verts >= n)][0])
         raise QueryError(f"query vertex {bad} is out of range 0..{n - 1}")
     return q
+
+
+def sorted_days(queries: ArrayLike | None, T: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Component-count queries: batch days in ``0..T`` given as a 1-d array (or as rows
+    ``(day, u, v)`` whose vertices are ignored), default every day ``1..T``.  Returns
+    ``(q, order)`` as ``dynalgo.updates.sorted_queries`` does: rows ``(day, 0, 0)`` sorted
+    by day and the permutation that sorted them."""
+    if queries is None:
+        d = np.arange(1, T + 1, dtype=np.int64)
+    else:
+        try:
+            shape: tuple[int, ...] | None = None if isinstance(queries, (str, bytes)) else np.shape(queries)
+        except (ValueError, TypeError):
+            shape = None  # ragged
+        if shape is not None and len(shape) == 2 and shape[1] == 3:
+            d = _validate.int_array(queries, "queries", QueryError)[:, 0]
+        elif shape is not None and len(shape) == 1:
+            d = _validate.int_array(queries, "query days", QueryError) if shape[0] else np.zeros(0, np.int64)
+        elif shape is not None and int(np.prod(shape)) == 0:
+            d = np.zeros(0, dtype=np.int64)
+        else:
+            raise QueryError("with count_components=True, queries must be a 1-d array of batch days "
+                             f"(or rows (day, u, v)), got {'shape ' + str(shape) if shape is not None else type(queries).__name__}")
+        if d.size and (int(d.min()) < 0 or int(d.max()) > T):
+            raise QueryError(f"query days must lie in [0, {T}], got [{int(d.min())}, {int(d.max())}]")
+    order = np.argsort(d, kind="stable").astype(np.int64)
+    q = np.zeros((d.shape[0], 3), dtype=np.int64)
+    q[:, 0] = d[order]
+    return q, order
