@@ -62,7 +62,7 @@ from .offline import offline_connectivity
 from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBased, Objective
 from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .offline_apsp import offline_apsp
-from .timeline import TimedConnectivity
+from .timeline import TimedBipartiteness, TimedConnectivity
 from .errors import (
     CapacityError,
     DuplicateElementError,
@@ -87,6 +87,7 @@ __all__ = [
     "DynamicBipartiteness",
     "HDTConnectivity",
     "TimedConnectivity",
+    "TimedBipartiteness",
     "HDTStats",
     "offline_connectivity",
     "screen_contingencies",

@@ -35,12 +35,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from structures import dsu as _dsu
 from structures import expiry_dsu as _xd
+from structures import expiry_parity as _xp
 from structures import expiry_queue as _xq
+from structures import parity_dsu as _pd
 
 from ._validate import check_allocation, vertex, vertex_count
 from .errors import InvalidInputError, MissingElementError, TimelineError, VertexError
 
-__all__ = ["TimedConnectivity", "NEVER"]
+__all__ = ["TimedConnectivity", "TimedBipartiteness", "NEVER"]
 
 #: Expiry meaning "never expires" (the largest int64).
 NEVER: int = int(_xq.NEVER)
@@ -88,47 +90,33 @@ def _vertex_array(x: ArrayLike, n: int, what: str) -> NDArray[np.int64]:
     return a.astype(np.int64)
 
 
-class TimedConnectivity:
-    """Connected components of a graph whose edges expire at known times.
+class _TimedGraph:
+    """The machinery shared by the time-keyed graph structures: the clock, the expiry
+    stack, the key table, validation and chunked input.  A subclass names its base
+    (an incremental structure with undo and its bound chunk kernel) and its queries."""
 
-    Parameters
-    ----------
-    n : int
-        Number of vertices, ``0..n-1``.
+    _chunk: Any = None  # the compiled chunk kernel bound to the base
 
-    Notes
-    -----
-    The clock starts before every time; it moves forward with every update,
-    query or ``advance`` and never goes back.  Updates at the current time
-    are allowed (many updates may share a time); an update or query at an
-    earlier time raises ``TimelineError``.  Every rejected call
-    leaves the structure as it was.
+    def _make_base(self, n: int) -> Any:
+        raise NotImplementedError
 
-    Examples
-    --------
-    Messages that keep a pair connected for 10 time units:
+    def _fresh_base(self, live: NDArray[np.int64]) -> Any:
+        """A new base holding exactly the edges ``pay_i[live]`` (for check())."""
+        raise NotImplementedError
 
-    >>> g = TimedConnectivity(4)
-    >>> g.insert(0, 1, time=0, expiry=10)
-    >>> g.insert(1, 2, time=3, expiry=13)
-    >>> g.connected(0, 2, time=5)
-    True
-    >>> g.connected(0, 2, time=10)          # {0, 1} expired at 10
-    False
-    >>> g.insert(1, 2, time=11, expiry=21)  # a renewal: present until 21
-    >>> g.connected(1, 2, time=15), g.num_edges
-    (True, 1)
-    >>> g.delete(1, 2, time=16)             # before its expiry
-    >>> g.num_components
-    4
-    """
+    def _base_check(self) -> None:
+        raise NotImplementedError
+
+    def _query_rows(self, queries: ArrayLike | None) -> NDArray[np.int64]:
+        """Queries as ``(time, x, y)`` rows for the chunk kernel."""
+        raise NotImplementedError
 
     def __init__(self, n: int) -> None:
         self._n = vertex_count(n)
         if self._n >= 1 << 31:
             raise InvalidInputError(f"n must be below 2**31, got {self._n}")
-        check_allocation(20.0 * self._n, f"TimedConnectivity({self._n})")
-        self._base = _dsu.make(self._n)
+        check_allocation(40.0 * self._n, f"{type(self).__name__}({self._n})")
+        self._base = self._make_base(self._n)
         self._clock = _MIN_TIME - 1
         self._meta = np.zeros(_xq.META_LEN, dtype=np.int64)
         self._meta[_xq.M_FORCED] = -1
@@ -158,7 +146,7 @@ class TimedConnectivity:
         if live + extra <= cap:
             return
         new = max(2 * cap, live + extra)
-        check_allocation(new * 120.0, f"TimedConnectivity with {new:,} live edges")
+        check_allocation(new * 120.0, f"{type(self).__name__} with {new:,} live edges")
         old = (self._stk, self._el, self._scr, self._pay_i, self._pay_f, self._free, self._nfree, self._hk)
         self._alloc(new)
         self._stk[:cap] = old[0]
@@ -198,7 +186,7 @@ class TimedConnectivity:
         self._reserve(int(np.count_nonzero(op == 1)))
         out = np.zeros(qt.shape[0], dtype=np.bool_)
         freed = np.empty(int(self._meta[_xq.M_LIVE]) + m + 1, dtype=np.int64)
-        nfree, nfreed = _xd.run_chunk(
+        nfree, nfreed = type(self)._chunk(
             self._stk, self._el, self._meta, self._scr, self._hk, self._hv, self._pay_i, self._pay_f, self._base,
             t, op, self._keys(u, v), u, v, np.ones(m), exp, self._free, self._nfree,
             qt, qu, qv, out, freed, end,
@@ -228,7 +216,7 @@ class TimedConnectivity:
     @property
     def num_components(self) -> int:
         """Number of connected components at the current time."""
-        return int(self._base.meta[_dsu.COMPONENTS])
+        return int(self._base.meta[1])  # both bases keep the component count there
 
     @property
     def num_edges(self) -> int:
@@ -317,13 +305,6 @@ class TimedConnectivity:
         self._run(e, e, e, e, e, e, e, e, t)
 
     # -- queries ------------------------------------------------------------------------
-    def connected(self, u: int, v: int, *, time: int | None = None) -> bool:
-        """Whether ``u`` and ``v`` are connected at ``time`` (default: now; the clock moves there)."""
-        ui, vi = vertex(u, self._n, "u"), vertex(v, self._n, "v")
-        if time is not None:
-            self.advance(time)
-        return bool(_dsu.find(self._base, ui) == _dsu.find(self._base, vi))
-
     def extend(
         self,
         u: ArrayLike,
@@ -340,15 +321,16 @@ class TimedConnectivity:
             The edges and their insertion times (non-decreasing, not before the clock).
         expiry : array_like of int, shape (m,), optional
             Expiry of each edge (after its time); default: none expires.
-        queries : array_like of int, shape (q, 3), optional
-            Rows ``(time, x, y)`` with non-decreasing times not before the clock; each is
-            answered on the state after every update and expiry at or before its time.
+        queries : array_like of int, optional
+            [`TimedConnectivity`][dynalgo.TimedConnectivity]: rows ``(time, x, y)``, asking ``connected(x, y)``;
+            ``TimedBipartiteness``: times, asking whether the graph is bipartite.
+            Times are non-decreasing and not before the clock; each query is answered
+            on the state after every update and expiry at or before its time.
 
         Returns
         -------
         ndarray of bool, shape (q,)
-            ``connected(x, y)`` at each query's time.  The clock ends at the last
-            update or query time.
+            The answers.  The clock ends at the last update or query time.
         """
         uu = _vertex_array(u, self._n, "u")
         vv = _vertex_array(v, self._n, "v")
@@ -364,13 +346,7 @@ class TimedConnectivity:
             xx = np.where(xa == NEVER, NEVER, xx).astype(np.int64)
             if xx.shape[0] != m:
                 raise InvalidInputError(f"expiry must have length {m}, got {xx.shape[0]}")
-        if queries is None:
-            q = np.zeros((0, 3), dtype=np.int64)
-        else:
-            qa = np.asarray(queries)
-            if qa.ndim != 2 or qa.shape[1] != 3 or (qa.size and (qa.dtype == np.bool_ or not np.issubdtype(qa.dtype, np.integer))):
-                raise InvalidInputError(f"queries must be an integer array of shape (q, 3), got {qa.dtype} {qa.shape}")
-            q = qa.astype(np.int64).reshape(-1, 3)
+        q = self._query_rows(queries)
         qt = _time_array(q[:, 0], "query time")
         qx = _vertex_array(q[:, 1], self._n, "query vertex")
         qy = _vertex_array(q[:, 2], self._n, "query vertex")
@@ -417,20 +393,152 @@ class TimedConnectivity:
         return e[np.lexsort((e[:, 1], e[:, 0]))]
 
     def check(self) -> None:
-        """Assert the invariants of the stack, the key table and the union-find."""
+        """Assert the invariants of the stack, the key table and the base, and that the base
+        holds exactly the live edges (compared with a base built from scratch)."""
         _xq.check(self._stk, self._el, self._meta)
-        _dsu.check(self._base)
+        self._base_check()
         live = np.flatnonzero(self._el[:, _xq.E_LIVE] == 1)
         keys = self._hk[self._hk != -1]
         assert np.array_equal(np.sort(keys), np.sort(self._el[live, _xq.E_KEY])), "key table disagrees"
         assert 2 * keys.size <= self._hk.shape[0], "key table over half full"
         if live.size:
             assert int(self._el[live, _xq.E_EXP].min()) > self._clock, "an expired edge is present"
-        # the union-find holds exactly the live edges
+        ref = self._fresh_base(live)
+        assert np.array_equal(ref.meta[1:], self._base.meta[1:]), "the base disagrees with the live edges"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n={self._n}, edges={self.num_edges}, components={self.num_components}, time={self.time})"
+
+
+class TimedConnectivity(_TimedGraph):
+    """Connected components of a graph whose edges expire at known times.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices, ``0..n-1``.
+
+    Notes
+    -----
+    The clock starts before every time; it moves forward with every update,
+    query or ``advance`` and never goes back.  Updates at the current time
+    are allowed (many updates may share a time); an update or query at an
+    earlier time raises ``TimelineError``.  Every rejected call
+    leaves the structure as it was.
+
+    Examples
+    --------
+    Messages that keep a pair connected for 10 time units:
+
+    >>> g = TimedConnectivity(4)
+    >>> g.insert(0, 1, time=0, expiry=10)
+    >>> g.insert(1, 2, time=3, expiry=13)
+    >>> g.connected(0, 2, time=5)
+    True
+    >>> g.connected(0, 2, time=10)          # {0, 1} expired at 10
+    False
+    >>> g.insert(1, 2, time=11, expiry=21)  # a renewal: present until 21
+    >>> g.connected(1, 2, time=15), g.num_edges
+    (True, 1)
+    >>> g.delete(1, 2, time=16)             # before its expiry
+    >>> g.num_components
+    4
+    """
+
+    _chunk = _xd.run_chunk
+
+    def _make_base(self, n: int) -> Any:
+        return _dsu.make(n)
+
+    def _fresh_base(self, live: NDArray[np.int64]) -> Any:
         ref = _dsu.make(self._n)
         for a, b in self._pay_i[live]:
             _dsu.union(ref, int(a), int(b))
-        assert int(ref.meta[_dsu.COMPONENTS]) == self.num_components, "components disagree with the live edges"
+        return ref
 
-    def __repr__(self) -> str:
-        return f"TimedConnectivity(n={self._n}, edges={self.num_edges}, components={self.num_components}, time={self.time})"
+    def _base_check(self) -> None:
+        _dsu.check(self._base)
+
+    def _query_rows(self, queries: ArrayLike | None) -> NDArray[np.int64]:
+        if queries is None:
+            return np.zeros((0, 3), dtype=np.int64)
+        qa = np.asarray(queries)
+        if qa.ndim != 2 or qa.shape[1] != 3 or (qa.size and (qa.dtype == np.bool_ or not np.issubdtype(qa.dtype, np.integer))):
+            raise InvalidInputError(f"queries must be an integer array of shape (q, 3), got {qa.dtype} {qa.shape}")
+        return qa.astype(np.int64).reshape(-1, 3)
+
+    def connected(self, u: int, v: int, *, time: int | None = None) -> bool:
+        """Whether ``u`` and ``v`` are connected at ``time`` (default: now; the clock moves there)."""
+        ui, vi = vertex(u, self._n, "u"), vertex(v, self._n, "v")
+        if time is not None:
+            self.advance(time)
+        return bool(_dsu.find(self._base, ui) == _dsu.find(self._base, vi))
+
+
+
+class TimedBipartiteness(_TimedGraph):
+    """Whether a graph whose edges expire at known times is bipartite.
+
+    The time-keyed counterpart of [`dynalgo.DynamicBipartiteness`][dynalgo.DynamicBipartiteness], with the
+    same clock, expiries, renewals, early deletions and chunked input as
+    [`TimedConnectivity`][dynalgo.TimedConnectivity]; its base is the parity union-find with undo.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices, ``0..n-1``.
+
+    Examples
+    --------
+    >>> g = TimedBipartiteness(3)
+    >>> g.insert(0, 1, time=0, expiry=10)
+    >>> g.insert(1, 2, time=1, expiry=5)
+    >>> g.insert(0, 2, time=2, expiry=20)   # closes a triangle
+    >>> g.is_bipartite
+    False
+    >>> g.advance(5)                        # {1, 2} expired
+    >>> g.is_bipartite, g.num_edges
+    (True, 2)
+    >>> g.extend([1], [2], [6], [7], queries=[6, 7]).tolist()
+    [False, True]
+    """
+
+    _chunk = _xp.run_chunk
+
+    def _make_base(self, n: int) -> Any:
+        return _pd.make(n)
+
+    def _fresh_base(self, live: NDArray[np.int64]) -> Any:
+        ref = _pd.make(self._n)
+        for a, b in self._pay_i[live]:
+            _pd.add_edge(ref, int(a), int(b))
+        return ref
+
+    def _base_check(self) -> None:
+        _pd.check(self._base)
+
+    def _query_rows(self, queries: ArrayLike | None) -> NDArray[np.int64]:
+        if queries is None:
+            return np.zeros((0, 3), dtype=np.int64)
+        qa = np.asarray(queries)
+        if qa.ndim != 1 or (qa.size and (qa.dtype == np.bool_ or not np.issubdtype(qa.dtype, np.integer))):
+            raise InvalidInputError(f"queries must be a 1-d integer array of times, got {qa.dtype} {qa.shape}")
+        out = np.zeros((qa.shape[0], 3), dtype=np.int64)
+        out[:, 0] = qa
+        return out
+
+    @property
+    def is_bipartite(self) -> bool:
+        """Whether the graph is bipartite at the current time."""
+        return int(self._base.meta[_pd.ODD]) == 0
+
+    @property
+    def num_odd_components(self) -> int:
+        """Number of components that hold an odd cycle."""
+        return int(self._base.meta[_pd.ODD])
+
+    def bipartite(self, *, time: int | None = None) -> bool:
+        """Whether the graph is bipartite at ``time`` (default: now; the clock moves there)."""
+        if time is not None:
+            self.advance(time)
+        return self.is_bipartite

@@ -23,7 +23,7 @@ from dynalgo import (
     VertexError,
     offline_connectivity,
 )
-from dynalgo.timeline import NEVER, TimedConnectivity
+from dynalgo.timeline import NEVER, TimedBipartiteness, TimedConnectivity
 
 
 def _present(live: dict[tuple[int, int], int], t: int) -> list[tuple[int, int]]:
@@ -110,6 +110,30 @@ class TimelineMachine(RuleBasedStateMachine):
 
 
 TestTimelineMachine = pytest.mark.boundscheck(TimelineMachine.TestCase)
+
+
+class BipartiteTimelineMachine(TimelineMachine):
+    """The same random timeline on TimedBipartiteness, checked with networkx.is_bipartite."""
+
+    @initialize(n=st.integers(2, 7))
+    def setup(self, n: int) -> None:
+        self.n = n
+        self.g = TimedBipartiteness(n)  # type: ignore[assignment]
+        self.live = {}
+        self.clock = -5
+
+    @rule(u=st.integers(0, 6), v=st.integers(0, 6), dt=st.integers(0, 3))
+    def query(self, u: int, v: int, dt: int) -> None:
+        t = self._tick(dt)
+        G = nx.Graph()
+        G.add_nodes_from(range(self.n))
+        G.add_edges_from(self.live)
+        g: TimedBipartiteness = self.g  # type: ignore[assignment]
+        assert g.bipartite(time=t) == nx.is_bipartite(G)
+        assert g.extend([], [], [], None, [t]).tolist() == [nx.is_bipartite(G)]
+
+
+TestBipartiteTimelineMachine = pytest.mark.boundscheck(BipartiteTimelineMachine.TestCase)
 
 
 def _pair_sequence(n: int, u: np.ndarray, v: np.ndarray, t: np.ndarray, x: np.ndarray, qt: np.ndarray):
