@@ -1,6 +1,6 @@
 """Offline dynamic connectivity: the whole update sequence is known up front.
 
-This is the consistency yardstick of the library (ALGORITHMS.md section 5): the
+This is the consistency yardstick of the library (docs/pages/design.md, section 5): the
 lifted engine with perfect predictions must come close to it on the same
 sequence.
 """
@@ -103,12 +103,12 @@ def offline_connectivity(n: int, batch: UpdateBatch, queries: ArrayLike) -> NDAr
 
     References
     ----------
-    .. [1] dynalgo ALGORITHMS.md, section 5, "Offline anchors": segment tree over
-       time with a rollback union-find.
-    .. [2] Q. C. Liu and V. Srinivas, "The Predicted-Updates Dynamic Model:
-       Offline, Incremental, and Decremental to Fully Dynamic Transformations",
-       COLT 2024, PMLR 247, arXiv:2307.08890 -- Lemma 17 (divide and conquer over
-       time with an incremental structure that supports undo).
+    - [Design, section 5](design.md#5-the-offline-yardstick): segment tree over
+      time with a rollback union-find.
+    - Q. C. Liu and V. Srinivas, "The Predicted-Updates Dynamic Model:
+      Offline, Incremental, and Decremental to Fully Dynamic Transformations",
+      COLT 2024, PMLR 247, arXiv:2307.08890, Lemma 17 (divide and conquer over
+      time with an incremental structure that supports undo).
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Offline all-pairs shortest paths: the whole update sequence is known up front.
 
-The consistency yardstick of [`dynalgo.DynamicAPSP`][dynalgo.DynamicAPSP] (ALGORITHMS.md 5):
+The consistency yardstick of [`dynalgo.DynamicAPSP`][dynalgo.DynamicAPSP] (docs/pages/design.md, section 5):
 with perfect predictions the lifted structure must come close to it.
 """
 
@@ -79,9 +79,10 @@ def offline_apsp(n: int, batch: UpdateBatch, queries: ArrayLike, *, directed: bo
 
     References
     ----------
-    .. [1] dynalgo ALGORITHMS.md, section 5, "Offline anchors".
-    .. [2] Q. C. Liu and V. Srinivas, "The Predicted-Updates Dynamic Model",
-       COLT 2024, PMLR 247, arXiv:2307.08890 -- Lemma 17.
+    - [Design, section 5](design.md#5-the-offline-yardstick): the offline
+      algorithm, shared with connectivity.
+    - Q. C. Liu and V. Srinivas, "The Predicted-Updates Dynamic Model",
+      COLT 2024, PMLR 247, arXiv:2307.08890, Lemma 17.
 
     Examples
     --------

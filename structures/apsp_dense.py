@@ -3,7 +3,7 @@
 A dense distance matrix ``d`` (float64, ``inf`` = unreachable) with a next-hop
 matrix ``succ`` and the matrix ``W`` of present arc weights.  Inserting the arc
 ``(u, v, w)`` relaxes ``d[x, y] = min(d[x, y], d[x, u] + w + d[v, y])`` for all
-pairs (ALGORITHMS.md 2), pruned twice:
+pairs (docs/pages/design.md, section 6), pruned twice:
 
 * if ``w >= d[u, v]`` nothing changes (O(1));
 * only rows ``x`` with ``d[x, u] + w < d[x, v]`` can change (a column scan), and

@@ -1,4 +1,4 @@
-"""Fully dynamic all-pairs shortest paths: the backstop of the APSP race (ALGORITHMS.md 4.2).
+"""Fully dynamic all-pairs shortest paths: the backstop of the APSP race (docs/pages/design.md, section 7).
 
 Insertion (or a weight decrease): the pruned relaxation of
 ``structures.apsp_dense``, here with a predecessor matrix, so each

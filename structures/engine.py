@@ -4,7 +4,7 @@ Implements [LS] Liu & Srinivas, "The Predicted-Updates Dynamic Model", COLT 2024
 (arXiv 2307.08890): the random partition tree (Def. 2), the schedule of
 predicted events (Lemma 2.1), permanent elements and the just-in-time path stack
 (Lemmas 17 and 19), handling a day with retriggers on mispredictions (Alg. 2.1)
-and doubling of an unknown horizon (App. C.4).  See ALGORITHMS.md section 3.
+and doubling of an unknown horizon (App. C.4).  See docs/pages/design.md, sections 3 and 4.
 
 Genericity
 ----------
@@ -616,7 +616,7 @@ def initial_schedule(days, spay_i, spay_f, inst, elem, meta, pred_elem, pred_op,
     its predicted day or, if taken, to a nearby free day (the harmonic rule of
     ``structures.schedule``).  Then one scan moves a deletion that landed
     before its insertion to the nearest free day at or after the insertion (the
-    fix-up of ALGORITHMS.md 3.2).  The caller reserves ``len(order)`` rows of
+    fix-up described under "The schedule" in docs/pages/design.md).  The caller reserves ``len(order)`` rows of
     ``inst`` and sets ``elem[:, E_HEAD] = -1`` for the elements involved.  ``cur``
     is scratch, int64 ``(len(elem), 4)`` filled with -1: per element, one 32-byte
     row: last instance of the insert stream, of the delete stream, last created,

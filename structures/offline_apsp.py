@@ -1,6 +1,6 @@
 """Offline all-pairs shortest paths: segment tree over time + the undo APSP structure.
 
-The skeleton of ``structures.offline`` (ALGORITHMS.md 5) with
+The skeleton of ``structures.offline`` (docs/pages/design.md, section 5) with
 ``structures.apsp_dense`` as the undo structure: every life ``[ins, del)``
 of an arc is split over the O(log T) canonical nodes of a segment tree over the
 days; a depth-first walk inserts a node's arcs on the way down (after a

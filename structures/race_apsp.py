@@ -1,7 +1,7 @@
 """The backstop race for APSP: the lifted dense APSP against the fully dynamic one ([LS] Alg. C.2).
 
 Modelled on ``structures.race_dsu_hdt`` (see its docstring and
-ALGORITHMS.md 3.5): both sides read one event log, each with its own cursor;
+docs/pages/design.md, section 7): both sides read one event log, each with its own cursor;
 every day the sides are stepped alternately by virtual clocks until one is
 caught up, and that side answers the day's queries.  The lifted side L is
 ``structures.engine`` over ``structures.apsp_dense``, stepped with
