@@ -193,7 +193,7 @@ class DynamicBipartiteness:
         return out[:k].copy()
 
     def component_labels(self) -> NDArray[np.int64]:
-        """:meth:`component` of every vertex: an int64 array of length ``n`` (O(n log n))."""
+        """[`component`][dynalgo.DynamicBipartiteness.component] of every vertex: an int64 array of length ``n`` (O(n log n))."""
         out = np.empty(self._n, dtype=np.int64)
         _comp.uf_labels(self._state.parent, out)
         return out
@@ -203,7 +203,7 @@ class DynamicBipartiteness:
         return self.num_edges
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see :meth:`edges`)."""
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.DynamicBipartiteness.edges])."""
         for a, b in self.edges().tolist():
             yield a, b
 
@@ -250,7 +250,7 @@ class DynamicBipartiteness:
 
     def insert_many(self, u: ArrayLike, v: ArrayLike, *, predicted_deletions: ArrayLike | None = None) -> None:
         """Insert the edges ``(u[i], v[i])`` in order, one day each (one compiled call);
-        ``predicted_deletions`` holds absolute days as in :meth:`insert` (0: none).  On
+        ``predicted_deletions`` holds absolute days as in [`insert`][dynalgo.DynamicBipartiteness.insert] (0: none).  On
         invalid input nothing is inserted."""
         batch = _edges.batch_of(int(Op.INSERT), u, v)
         pd = None

@@ -232,7 +232,7 @@ class HDTConnectivity:
         ----------
         u, v : int
             Endpoints in ``0..n-1``.  ``u == v`` (a self-loop) is allowed: it is stored and
-            counted as an edge, as in :class:`networkx.Graph`, and never changes connectivity.
+            counted as an edge, as in ``networkx.Graph``, and never changes connectivity.
 
         Raises
         ------
@@ -315,19 +315,19 @@ class HDTConnectivity:
         return np.sort(out[:k])
 
     def component_labels(self) -> NDArray[np.int64]:
-        """:meth:`component` of every vertex: an int64 array of length ``n`` (O(n log n))."""
+        """[`component`][dynalgo.HDTConnectivity.component] of every vertex: an int64 array of length ``n`` (O(n log n))."""
         out = np.empty(self._n, dtype=np.int64)
         _comp.hdt_labels(self._s.ett, self._n, out)
         return out
 
     def insert_many(self, u: ArrayLike, v: ArrayLike) -> None:
         """Insert the edges ``(u[i], v[i])`` in order (one compiled call); on invalid input
-        nothing is inserted (see :meth:`run`)."""
+        nothing is inserted (see [`run`][dynalgo.HDTConnectivity.run])."""
         self.run(_edges.batch_of(int(Op.INSERT), u, v))
 
     def delete_many(self, u: ArrayLike, v: ArrayLike) -> None:
         """Delete the edges ``(u[i], v[i])`` in order (one compiled call); on invalid input
-        nothing is deleted (see :meth:`run`)."""
+        nothing is deleted (see [`run`][dynalgo.HDTConnectivity.run])."""
         self.run(_edges.batch_of(int(Op.DELETE), u, v))
 
     def add_vertices(self, k: int = 1) -> range:
@@ -358,7 +358,7 @@ class HDTConnectivity:
         return self.num_edges
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see :meth:`edges`)."""
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.HDTConnectivity.edges])."""
         for a, b in self.edges().tolist():
             yield a, b
 
@@ -403,7 +403,7 @@ class HDTConnectivity:
         Raises
         ------
         InvalidInputError
-            If ``batch`` is not an :class:`UpdateBatch`.
+            If ``batch`` is not an [`UpdateBatch`][dynalgo.UpdateBatch].
         VertexError, DuplicateElementError, MissingElementError, QueryError
             On invalid input, before any update is applied (the structure is unchanged).
 

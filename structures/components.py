@@ -7,9 +7,9 @@ shape, so that two vertices have the same label exactly when they are connected.
 Queries never restructure anything, hence a label stays valid until the next
 update (and may change with it).
 
-* Union-find (:mod:`structures.dsu`, :mod:`structures.parity_dsu`, which share the
+* Union-find (``structures.dsu``, ``structures.parity_dsu``, which share the
   ``parent`` layout): the root of the vertex's tree.
-* HDT (:mod:`structures.hdt`): the level-0 Euler-tour treap of the component is
+* HDT (``structures.hdt``): the level-0 Euler-tour treap of the component is
   found from the vertex's node (node ``x`` is vertex ``x`` at level 0); the label
   is the first vertex node met walking down from the treap's root, always going
   to a child whose subtree holds a vertex node (the ``VERT`` channel), left
@@ -21,12 +21,12 @@ order (O(size)) or by scanning every vertex's root.
 
 Counting drivers
 ----------------
-``run`` with component counts: :func:`lifted_run_days_count` is
-:func:`structures.engine.run_days` with the union-find as base and the number of
-components as the query; :func:`race_count` drives the backstop race of
-:func:`structures.race_dsu_hdt.race` up to each query day (by presenting a log
+``run`` with component counts: ``lifted_run_days_count`` is
+``structures.engine.run_days`` with the union-find as base and the number of
+components as the query; ``race_count`` drives the backstop race of
+``structures.race_dsu_hdt.race`` up to each query day (by presenting a log
 that ends there) and reads the count of the side that won that day;
-:func:`hdt_run_count` is :func:`structures.hdt.run` with counts.  Query days are
+``hdt_run_count`` is ``structures.hdt.run`` with counts.  Query days are
 a sorted 1-d array of batch days.
 
 Every kernel here writes only into the ``out`` array its caller passes (and the
@@ -113,7 +113,7 @@ def hdt_label(ett, x):  # type: ignore[no-untyped-def]
 
 @kernel
 def hdt_labels(ett, n, out):  # type: ignore[no-untyped-def]
-    """``out[x]`` = :func:`hdt_label` of ``x`` for ``x`` in ``0..n-1``."""
+    """``out[x]`` = ``hdt_label`` of ``x`` for ``x`` in ``0..n-1``."""
     for x in range(n):
         out[x] = hdt_label(ett, x)
 
@@ -156,7 +156,7 @@ def lifted_run_days_count(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
 ):
-    """:func:`structures.engine.run_days` with the union-find as base; a query ``(day, _, _)``
+    """``structures.engine.run_days`` with the union-find as base; a query ``(day, _, _)``
     is the number of components right after that day."""
     return engine.run_days(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
@@ -171,7 +171,7 @@ def race_count(  # type: ignore[no-untyped-def]
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, n_log,
     qdays, qpos, out, day0, rmeta, rf, no_queries, no_out,
 ):
-    """Race the days up to ``log_day0 + n_log`` like :func:`structures.race_dsu_hdt.race`,
+    """Race the days up to ``log_day0 + n_log`` like ``structures.race_dsu_hdt.race``,
     writing to ``out[i]`` the number of components right after batch day ``qdays[i]``
     (sorted; batch day ``k`` is absolute day ``day0 + k``), read from the side that won
     that day.  ``no_queries`` / ``no_out``: empty (0, 3) int64 and (0,) bool arrays.
@@ -203,7 +203,7 @@ def race_count(  # type: ignore[no-untyped-def]
 
 @kernel
 def hdt_run_count(ett, g, ids, op, u, v, qdays, out, k0, q0):  # type: ignore[no-untyped-def]
-    """:func:`structures.hdt.run` answering the number of components right after each
+    """``structures.hdt.run`` answering the number of components right after each
     batch day of the sorted array ``qdays``.  Returns ``(k, q)`` as that kernel does."""
     nq = qdays.shape[0]
     meta = g[0]
