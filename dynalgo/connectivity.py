@@ -409,7 +409,7 @@ class DynamicConnectivity:
         ------
         InvalidInputError
             If ``k`` is not a non-negative integer or ``n + k`` exceeds the vertex limit
-            (``2**31 - 1``, ``2**24`` with the HDT backstop).
+            (the limits of the constructor).
         CapacityError
             If the new arrays would not fit in memory (nothing changes).
         """
