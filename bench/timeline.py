@@ -128,6 +128,40 @@ def _machine(m: dict[str, Any]) -> str:
             f"numba {m.get('numba', '?')}, load average at start {m.get('loadavg_start', '?')}")
 
 
+def foundation(reps: int, n: int = 100_000, initial: int = 200_000, updates: int = 1_000_000) -> dict[str, Any]:
+    """The foundation workload with one update per time step and exact deletion times.
+
+    ``TimedConnectivity`` gets each insertion at its day with expiry = its true
+    deletion day (deletions are then implicit); the update-indexed path is
+    ``DynamicConnectivity(backstop=None)`` with the same exact predicted deletions.
+    """
+    from bench.connectivity import make_workload, next_deletion_days
+    from dynalgo import DynamicConnectivity, TimedConnectivity, offline_connectivity
+    from dynalgo.timeline import NEVER
+
+    b, q = make_workload(n, initial, updates)
+    pdel = next_deletion_days(b, n)
+    ins = np.flatnonzero(np.asarray(b.op) == 1)
+    day = ins.astype(np.int64) + 1
+    exp = np.where(pdel[ins] > 0, pdel[ins], NEVER).astype(np.int64)
+    u, v = np.asarray(b.u)[ins].astype(np.int64), np.asarray(b.v)[ins].astype(np.int64)
+    ref = offline_connectivity(n, b, q)
+
+    def timed() -> np.ndarray:
+        return TimedConnectivity(n).extend(u, v, day, exp, q)
+
+    def indexed() -> np.ndarray:
+        return DynamicConnectivity(n, backstop=None).run(b, q, predicted_deletions=pdel)
+
+    for f in (timed, indexed):
+        f()
+    a_t, t_t = _median(timed, reps)
+    a_i, t_i = _median(indexed, reps)
+    assert np.array_equal(a_t, ref) and np.array_equal(a_i, ref)
+    return {"n": n, "initial": initial, "updates": updates, "days": len(b),
+            "seconds": {"timed": t_t, "indexed_predicted_deletions": t_i}, "timed_over_indexed": t_t / t_i}
+
+
 def render(res: dict[str, Any]) -> str:
     lines = [
         "# Time-keyed connectivity with expiring edges (`python -m bench.timeline`)",
@@ -153,6 +187,15 @@ def render(res: dict[str, Any]) -> str:
             f"- {c['data']}, {_label(c['window'])}: {st['applied']:,} union-find insertions "
             f"({st['applied'] / c['messages']:.1f} per message), {st['renewals']:,} renewals, {st['expired']:,} expiries."
         )
+    if res.get("foundation"):
+        f = res["foundation"]
+        lines += [
+            "",
+            f"Foundation workload ({f['days']:,} days, n = {f['n']:,}), one update per time step, exact deletion "
+            f"times: `TimedConnectivity` {f['seconds']['timed']:.2f} s against the update-indexed "
+            f"`DynamicConnectivity(backstop=None)` with exact predicted deletions "
+            f"{f['seconds']['indexed_predicted_deletions']:.2f} s (**{f['timed_over_indexed']:.2f}x**).",
+        ]
     if res.get("synthetic"):
         sy = res["synthetic"]
         r = sy["rss_bytes_after_each_chunk"]
@@ -171,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--json", type=Path, default=Path("bench/results/timeline.json"))
     ap.add_argument("--synthetic", type=int, default=0, help="updates of the synthetic chunked stream (0: skip)")
+    ap.add_argument("--foundation", action="store_true", help="also the 1.2 M-day foundation workload")
     ap.add_argument("--live", type=int, default=3_000_000, help="lifetime of a synthetic edge, in updates")
     a = ap.parse_args(argv)
     res: dict[str, Any] = {"machine": machine_info(), "reps": a.reps, "cases": []}
@@ -178,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         c = bench_case(name, w, a.reps)
         print(f"{name} {_label(w)}: timed {c['speedup_vs_hdt']['timed']:.2f}x HDT", flush=True)
         res["cases"].append(c)
+    if a.foundation:
+        res["foundation"] = foundation(a.reps)
     if a.synthetic:
         res["synthetic"] = synthetic(a.synthetic, a.live)
     a.json.parent.mkdir(parents=True, exist_ok=True)
