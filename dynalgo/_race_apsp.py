@@ -23,9 +23,14 @@ __all__ = ["APSPRace"]
 class APSPRace(Race):
     """The lifted engine (dense APSP base) raced against ``structures.apsp_dynamic``."""
 
-    def __init__(self, engine: LiftingEngine, n: int, *, undirected: bool, share: float, quantum: int) -> None:
+    def __init__(self, engine: LiftingEngine, n: int, *, undirected: bool, share: float, quantum: int,
+                 floor: float = _r.FLOOR) -> None:
         self.backstop = _dyn.make(n, undirected)
         self._init_race(engine, share, quantum)
+        rf = np.zeros(_r.F_SIZE_APSP, dtype=np.float64)
+        rf[: self.rf.shape[0]] = self.rf
+        rf[_r.F_FLOOR] = float(floor)
+        self.rf = rf
 
     def reserve(self, n_elements: int) -> None:
         self.engine.reserve(n_elements)

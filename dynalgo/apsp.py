@@ -110,7 +110,12 @@ class DynamicAPSP:
     backstop_share : float, default 1.0
         ``r``: work units granted to the backstop per unit granted to the lifted side.
     race_quantum : int, default 64
-        Least work budget of one step of the lifted side while the backstop runs.
+        Least work budget of one step of either side while the other runs.
+    race_floor : float, default 1/16
+        Least share of the side that did not answer the previous day, relative
+        to ``backstop_share``: it grows back to the full share once the leading
+        side's day costs more than 4 times its recent average (see
+        docs/pages/apsp.md).  1 gives the plain race of [LS] Alg. C.2.
     seed : int, default 0
         Seed of the random partition tree and of the randomized schedule.
     deterministic_schedule : bool, default False
@@ -176,6 +181,7 @@ class DynamicAPSP:
         backstop: str | None = "dynamic",
         backstop_share: float = 1.0,
         race_quantum: int = 64,
+        race_floor: float = 1.0 / 16.0,
         seed: int = 0,
         deterministic_schedule: bool = False,
     ) -> None:
@@ -194,6 +200,9 @@ class DynamicAPSP:
         if isinstance(backstop_share, (bool, np.bool_)) or not (0.0 < share < float("inf")):
             raise InvalidInputError(f"backstop_share must be a positive finite number, got {backstop_share!r}")
         race_quantum = _positive_int(race_quantum, "race_quantum")
+        if isinstance(race_floor, (bool, np.bool_)) or not isinstance(race_floor, (int, float, np.integer, np.floating)) \
+                or not 0.0 < float(race_floor) <= 1.0:
+            raise InvalidInputError(f"race_floor must be a number in (0, 1], got {race_floor!r}")
         # lifted side: 28 n^2 bytes of matrices plus the part of the undo log in use (about 4 n^2
         # entries of 16 bytes); the backstop: 36 n^2 bytes
         need = (28.0 + 64.0 + (36.0 if backstop == "dynamic" else 0.0)) * self._n * self._n
@@ -219,7 +228,7 @@ class DynamicAPSP:
         self._wmax = _dense.max_weight(self._n)
         if backstop == "dynamic":
             self._race = APSPRace(self._engine, self._n, undirected=not self._directed, share=share,
-                                  quantum=int(race_quantum))
+                                  quantum=int(race_quantum), floor=float(race_floor))
             self._race.reserve(self._reg.size)
         self._buf = np.empty(self._n + 1, dtype=np.int64)
 

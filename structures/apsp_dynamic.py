@@ -29,7 +29,18 @@ State (a tuple, as returned by ``make``)::
     key    : float64[2, n]  heap keys and tentative distances of a repair
     iscr   : int32[6, n]    heap, heap positions, members of A, tentative predecessors, scratch, sources
     mark   : int64[n]       membership stamps of a repair
-    meta   : int64[8]       [stamp counter, undirected flag, present arcs, heap log factor, ...]
+    meta   : int64[12]      [stamp counter, undirected flag, present arcs, heap log factor, the paused job]
+
+Pausing
+-------
+``step`` applies an update with a work budget and may stop between two
+rows of an insertion's relaxation or between two sources of a deletion's
+repair; the next call of ``step`` (or ``finish``) resumes it.  Each row
+and each source is repaired independently of the others (row ``v`` and column
+``u`` never change during an insertion; a source's repair touches only its own
+row), so pausing changes neither the result nor the work.  While an update is
+paused the structure must not be read or given another update: the race reads
+the backstop only on days it has completed.
 """
 
 from __future__ import annotations
@@ -46,7 +57,18 @@ STAMP = 0
 UNDIRECTED = 1
 N_ARCS = 2
 LOGN = 3
-META_SIZE = 8
+# a paused update (``step``): its kind, arc, position, sources, and whether the reverse arc follows
+J_KIND = 4  # JOB_NONE, JOB_INSERT or JOB_DELETE
+J_U = 5
+J_V = 6
+J_POS = 7  # insertion: next row to relax; deletion: next source to repair
+J_N = 8  # deletion: number of affected sources
+J_SECOND = 9  # 1: the arc (v, u) of an undirected edge is still to be updated
+META_SIZE = 12
+
+JOB_NONE = 0
+JOB_INSERT = 1
+JOB_DELETE = 2
 
 OUT, OUTPOS, IN, INPOS = 0, 1, 2, 3
 HEAP, HPOS, AL, NPRED, SCR, SRC = 0, 1, 2, 3, 4, 5
@@ -88,19 +110,12 @@ def copy(state: DynamicState) -> DynamicState:
 # insertion
 # ---------------------------------------------------------------------------------
 @kernel
-def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
-    """Relax every pair through the new arc ``(u, v, w)``; return the work.
-
-    In each row ``x`` that can change (``d[x, u] + w < d[x, v]``) the improved
-    columns form a subtree of the shortest-path out-tree of ``v`` (parent of
-    ``y``: ``pred[v, y]``): if ``(x, y)`` improves through the arc, so does
-    ``(x, pred[v, y])``.  So each such row is a search of that tree from ``v``
-    that stops at columns that do not improve.
-    """
+def _relax_setup(d, pred, head, nxt, u, v, w):  # type: ignore[no-untyped-def]
+    """Children lists of the out-tree of ``v`` for a relaxation through ``(u, v, w)``; return
+    ``(work, rows)``: ``rows`` is 0 when nothing can change, else ``n``."""
     n = d.shape[0]
     if u == v or not (w < d[u, v]):
-        return 1
-    dv = d[v]
+        return 1, 0
     pv = pred[v]
     for y in range(n):
         head[y] = -1
@@ -109,10 +124,32 @@ def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
         if p >= 0:
             nxt[y] = head[p]
             head[p] = y
-    work = 1 + 3 * n
+    return 1 + 2 * n, n
+
+
+@kernel
+def _relax_rows(d, pred, head, nxt, stk, u, v, w, x0, budget):  # type: ignore[no-untyped-def]
+    """Relax rows ``x0, x0 + 1, ...`` through the arc ``(u, v, w)`` until about ``budget`` units
+    are spent; return ``(work, next row)`` (``n``: done).
+
+    In each row ``x`` that can change (``d[x, u] + w < d[x, v]``) the improved
+    columns form a subtree of the shortest-path out-tree of ``v`` (parent of
+    ``y``: ``pred[v, y]``): if ``(x, y)`` improves through the arc, so does
+    ``(x, pred[v, y])``.  So each such row is a search of that tree from ``v``
+    that stops at columns that do not improve.  Rows are independent: row ``v``
+    and column ``u`` do not change.
+    """
+    n = d.shape[0]
+    dv = d[v]
+    pv = pred[v]
+    work = 0
+    x = x0
     # rows are indexed in place (a row view per row would cost an atomic refcount pair)
-    for x in range(n):
+    while x < n:
+        if work >= budget:
+            return work, x
         a = d[x, u] + w
+        work += 1
         if a < d[x, v]:
             d[x, v] = a
             pred[x, v] = u
@@ -131,12 +168,23 @@ def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
                         stk[sp] = y
                         sp += 1
                     y = nxt[y]
-    return work
+        x += 1
+    return work, n
 
 
 @kernel
-def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
-    """Add the absent arc ``(u, v)`` of weight ``w``; return the work.  No negative cycle may arise."""
+def _relax(d, pred, head, nxt, stk, u, v, w):  # type: ignore[no-untyped-def]
+    """Relax every pair through the new arc ``(u, v, w)``; return the work."""
+    work, rows = _relax_setup(d, pred, head, nxt, u, v, w)
+    if rows == 0:
+        return work
+    w2, _x = _relax_rows(d, pred, head, nxt, stk, u, v, w, 0, 1 << 62)
+    return work + w2
+
+
+@kernel
+def _attach(state, u, v, w):  # type: ignore[no-untyped-def]
+    """Record the absent arc ``(u, v)`` of weight ``w`` in ``W`` and the adjacency lists."""
     d, pred, W, adj, deg, key, iscr, mark, meta = state
     W[u, v] = w
     k = deg[0, u]
@@ -148,7 +196,14 @@ def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
     adj[INPOS, v, u] = k
     deg[1, v] = k + 1
     meta[N_ARCS] += 1
-    return _relax(d, pred, iscr[AL], iscr[NPRED], iscr[SCR], u, v, w)
+
+
+@kernel
+def insert_arc(state, u, v, w):  # type: ignore[no-untyped-def]
+    """Add the absent arc ``(u, v)`` of weight ``w``; return the work.  No negative cycle may arise."""
+    _attach(state, u, v, w)
+    iscr = state[6]
+    return _relax(state[0], state[1], iscr[AL], iscr[NPRED], iscr[SCR], u, v, w)
 
 
 @kernel
@@ -285,8 +340,9 @@ def _repair(state, x, v):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def delete_arc(state, u, v):  # type: ignore[no-untyped-def]
-    """Remove the present arc ``(u, v)`` and repair the affected rows; return the work."""
+def _detach(state, u, v):  # type: ignore[no-untyped-def]
+    """Remove the present arc ``(u, v)`` from ``W`` and the adjacency lists and collect the
+    sources whose tree uses it into ``iscr[SRC]``; return their number."""
     d, pred, W, adj, deg, key, iscr, mark, meta = state
     n = d.shape[0]
     W[u, v] = np.inf
@@ -310,9 +366,104 @@ def delete_arc(state, u, v):  # type: ignore[no-untyped-def]
         if pred[x, v] == u:
             src[ns] = x
             ns += 1
-    work = n
+    return ns
+
+
+@kernel
+def delete_arc(state, u, v):  # type: ignore[no-untyped-def]
+    """Remove the present arc ``(u, v)`` and repair the affected rows; return the work."""
+    ns = _detach(state, u, v)
+    src = state[6][SRC]
+    work = state[0].shape[0]
     for j in range(ns):
         work += _repair(state, src[j], v)
+    return work
+
+
+@kernel
+def _start(state, op, u, v, w, second):  # type: ignore[no-untyped-def]
+    """Begin the update of one arc as a paused job; return the work of its first part."""
+    d, pred, W, adj, deg, key, iscr, mark, meta = state
+    meta[J_U] = u
+    meta[J_V] = v
+    meta[J_SECOND] = second
+    meta[J_POS] = 0
+    if op == 1:
+        _attach(state, u, v, w)
+        work, rows = _relax_setup(d, pred, iscr[AL], iscr[NPRED], u, v, w)
+        meta[J_KIND] = JOB_INSERT if rows > 0 else JOB_NONE
+        meta[J_N] = rows
+    else:
+        meta[J_N] = _detach(state, u, v)
+        meta[J_KIND] = JOB_DELETE
+        work = d.shape[0]
+    return work
+
+
+@kernel
+def step(state, op, u, v, w, budget):  # type: ignore[no-untyped-def]
+    """Work on an update for about ``budget`` units; return ``(work, done)``.
+
+    If no update is paused, start this one (``op`` 1 insert, 0 delete, of an arc
+    or of both arcs of an undirected edge); otherwise the arguments are ignored
+    and the paused update continues.  ``done`` is True when the update is
+    complete (it may overshoot the budget by one row or one source).
+    """
+    d, pred, W, adj, deg, key, iscr, mark, meta = state
+    work = 0
+    if meta[J_KIND] == JOB_NONE and meta[J_SECOND] == 0:
+        second = 1 if (meta[UNDIRECTED] != 0 and u != v) else 0
+        work += _start(state, op, u, v, w, second)
+    while True:
+        kind = meta[J_KIND]
+        if kind == JOB_INSERT:
+            a = meta[J_U]
+            b = meta[J_V]
+            wk, x = _relax_rows(d, pred, iscr[AL], iscr[NPRED], iscr[SCR], a, b, W[a, b], meta[J_POS],
+                                max(budget - work, 1))
+            work += wk
+            meta[J_POS] = x
+            if x >= meta[J_N]:
+                meta[J_KIND] = JOB_NONE
+        elif kind == JOB_DELETE:
+            src = iscr[SRC]
+            b = meta[J_V]
+            j = meta[J_POS]
+            ns = meta[J_N]
+            while j < ns:
+                work += _repair(state, src[j], b)
+                j += 1
+                if work >= budget:
+                    break
+            meta[J_POS] = j
+            if j >= ns:
+                meta[J_KIND] = JOB_NONE
+        if meta[J_KIND] != JOB_NONE:
+            return work, False
+        if meta[J_SECOND] == 0:
+            return work, True
+        # the reverse arc of an undirected edge (same operation, same weight)
+        a = meta[J_U]
+        b = meta[J_V]
+        op2 = 1 if W[a, b] < np.inf else 0
+        work += _start(state, op2, b, a, W[a, b], 0)
+        if work >= budget and meta[J_KIND] != JOB_NONE:
+            return work, False
+
+
+@kernel
+def paused(state):  # type: ignore[no-untyped-def]
+    """Whether an update is paused (started by ``step`` and not complete)."""
+    meta = state[8]
+    return meta[J_KIND] != JOB_NONE or meta[J_SECOND] != 0
+
+
+@kernel
+def finish(state):  # type: ignore[no-untyped-def]
+    """Complete a paused update (no-op if none); return the work."""
+    if not paused(state):
+        return 0
+    work, _done = step(state, 0, 0, 0, 0.0, 1 << 62)
     return work
 
 
@@ -410,7 +561,11 @@ def path(pred, d, x, y, out):  # type: ignore[no-untyped-def]
 
 def check(state: DynamicState, rtol: float = 1e-9) -> None:
     """Assert every invariant: adjacency lists match ``W``, zero diagonal, the triangle
-    inequality over present arcs, every finite distance realized by its predecessor."""
+    inequality over present arcs, every finite distance realized by its predecessor.  A paused
+    update is completed first, on a copy."""
+    if paused(state):
+        state = copy(state)
+        finish(state)
     d, pred, W, adj, deg, key, iscr, mark, meta = state
     n = d.shape[0]
     fin_w = np.isfinite(W)

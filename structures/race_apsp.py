@@ -1,24 +1,39 @@
 """The backstop race for APSP: the lifted dense APSP against the fully dynamic one ([LS] Alg. C.2).
 
-Modelled on ``structures.race_dsu_hdt`` (see its docstring and
-docs/pages/design.md, section 7): both sides read one event log, each with its own cursor;
-every day the sides are stepped alternately by virtual clocks until one is
-caught up, and that side answers the day's queries.  The lifted side L is
-``structures.engine`` over ``structures.apsp_dense``, stepped with
-resumable budgets; the backstop B is ``structures.apsp_dynamic``, whose
-updates are atomic.
+Modelled on :mod:`structures.race_dsu_hdt` (see its docstring): both sides
+read one event log, each with its own cursor; every day the sides are stepped
+alternately by virtual clocks until one is caught up, and that side answers the
+day's queries.  The lifted side L is :mod:`structures.engine` over
+:mod:`structures.apsp_dense`, stepped with resumable budgets; the backstop B is
+:mod:`structures.apsp_dynamic`, stepped with budgets too: an update pauses
+between rows of an insertion's relaxation and between sources of a
+deletion's repair (:func:`structures.apsp_dynamic.step`), so a long repair no
+longer runs to completion after the lifted side has caught up.
 
-Work units (deterministic): L counts base work plus scanned schedule slots
-(``M_BASE_WORK + M_SCAN``), where base work is cells examined by relaxations
-and entries undone; B counts cells examined by relaxations, rows tested,
-arcs scanned by repairs and ``ceil(log2 n)`` per heap operation
-(``structures.apsp_dynamic``).  The backstop's clock advances by
-``B_FACTOR`` lifted units per backstop unit, a calibration that makes a unit
-of clock cost about the same time on both sides, which is what makes an equal
-share fair.  Measured with ``python -m bench.apsp``'s workloads (each side
-alone, whole sequence): the lifted side spends 3.0 ns (n = 300) to 4.5 ns
-(n = 1,000) per unit, the backstop 3.6 to 4.9 ns, so ``B_FACTOR = 1``.
-``rmeta[R_WORK_B]`` counts raw backstop units.
+Three refinements of the plain race:
+
+* **Skipping leaves.**  A lifted side that lags by several days handles the
+  buffered events at once and then moves its path straight to today's leaf
+  (:func:`lifted_skip`): the windows of the skipped leaves are never entered.
+* **The loser's share.**  The side that did not answer the previous day (the
+  loser) runs at ``rf[F_FLOOR]`` (default 1/16) times its plain share while
+  its expected cost of a day is above the leader's (:func:`loser_share`): a
+  moving average of the backstop's work per day (times its backlog, when it is
+  the loser) and of the lifted side's work per day when it completes one day
+  after another.  When the leader's day costs more than ``RAMP`` times its
+  average, the loser's share grows with that cost back to the plain share, so
+  a day costs at most a constant factor over the faster side's day plus that
+  ramp.  ``rf[F_FLOOR] = 1`` is the plain race.
+
+Work units (deterministic): L counts base work plus scanned slots
+(``M_BASE_WORK + M_SCAN``) plus one per skipped event; B counts cells examined
+by relaxations, rows tested, arcs scanned by repairs and ``ceil(log2 n)`` per
+heap operation (:mod:`structures.apsp_dynamic`).  The backstop's clock
+advances by ``B_FACTOR`` lifted units per backstop unit: measured with
+``python -m bench.apsp``'s workloads (each side alone, whole sequence), the
+lifted side spends 3.0 ns (n = 300) to 4.5 ns (n = 1,000) per unit, the backstop
+3.6 to 4.9 ns, so ``B_FACTOR = 1``.  ``rmeta[R_WORK_B]`` counts raw backstop
+units.
 
 The kernels take plain arrays only (the base kernels are bound inside), so
 numba's disk cache can key them.
@@ -42,26 +57,109 @@ __all__ = [
     "B_FACTOR", "F_CLOCK_B", "F_CLOCK_L", "F_SHARE", "F_SIZE", "R_BACKLOG_B", "R_BACKLOG_B_MAX", "R_BACKLOG_L",
     "R_BACKLOG_L_MAX", "R_DAY", "R_DAY_B", "R_QUANTUM", "R_SETTLED", "R_SIZE", "R_STEPS_L", "R_WINNER", "R_WON_B",
     "R_WON_L", "R_WORK_B", "R_WORK_L", "WINNER_BACKSTOP", "WINNER_LIFTED", "backstop_apply", "backstop_catch_up",
-    "lifted_step", "race",
+    "lifted_skip", "lifted_step", "race", "F_EWMA_B", "F_EWMA_L", "F_FLOOR", "F_SIZE_APSP", "F_TODAY_B", "F_TODAY_L", "FLOOR",
+    "loser_share",
 ]
 
 #: lifted units of clock per backstop unit (see the module docstring)
 B_FACTOR = 1.0
 
+# entries of ``rf`` beyond those of ``structures.race_dsu_hdt``
+F_EWMA_L = 4  # moving average of the lifted side's work per day when it completes one day after another
+F_EWMA_B = 5  # moving average of the backstop's work per day (lifted units: B_FACTOR times its own)
+F_TODAY_L = 6  # work of each side on the day being raced
+F_TODAY_B = 7
+F_FLOOR = 8  # least share of the side that did not answer the previous day (1: a plain race)
+F_ACC_L = 9  # lifted work since the lifted side last completed a day
+F_LAST_L = 10  # that day
+F_ACC_B = 11  # backstop work on the day it is applying
+F_SIZE_APSP = 12
+
+#: default of ``rf[F_FLOOR]``
+FLOOR = 1.0 / 16.0
+#: the loser's share starts to grow once the leader's day exceeds RAMP times its average day
+RAMP = 4.0
+#: weight of the newest day in the moving averages
+EWMA_NEW = 0.125
+
+
+@kernel
+def loser_share(floor, today, avg, loser_avg):  # type: ignore[no-untyped-def]
+    """Share of the side that did not answer the previous day, relative to the plain race.
+
+    1 (the plain race) when the floor is 1, when either side has no average
+    cost per day yet, or when the loser's average ``loser_avg`` is below the
+    leader's ``avg`` (it is expected to win).  Otherwise ``floor`` while the
+    leader's work on this day is at most ``RAMP`` times its average, then
+    growing in proportion to that work, up to 1 at ``RAMP / floor`` times the
+    average.
+    """
+    if floor >= 1.0 or not (avg > 0.0) or not (loser_avg > 0.0) or loser_avg < avg:
+        return 1.0
+    g = floor * today / (RAMP * avg)
+    if g < floor:
+        return floor
+    if g > 1.0:
+        return 1.0
+    return g
+
+
+@kernel
+def _ewma(avg, x):  # type: ignore[no-untyped-def]
+    if not (avg > 0.0):
+        return max(x, 1.0)
+    return avg + EWMA_NEW * (max(x, 1.0) - avg)
+
 
 @kernel
 def backstop_apply(bs, ev_op, ev_u, ev_v, ev_w, k):  # type: ignore[no-untyped-def]
-    """Apply event row ``k`` to the backstop; return its work units."""
-    return 1 + apsp_dynamic.apply(bs, ev_op[k], ev_u[k], ev_v[k], ev_w[k])
+    """Apply event row ``k`` to the backstop (completing a paused update first); return its work units."""
+    w = apsp_dynamic.finish(bs)
+    return w + 1 + apsp_dynamic.apply(bs, ev_op[k], ev_u[k], ev_v[k], ev_w[k])
 
 
 @kernel
 def backstop_catch_up(bs, ev_op, ev_u, ev_v, ev_w, log_day0, day_b, target):  # type: ignore[no-untyped-def]
-    """Apply the days ``day_b + 1 .. target`` to the backstop; return the work units."""
+    """Apply the days ``day_b + 1 .. target`` to the backstop; return the work units.  A paused
+    update is the one of day ``day_b + 1``: it is completed instead of started."""
     w = 0
-    for d in range(day_b + 1, target + 1):
-        w += backstop_apply(bs, ev_op, ev_u, ev_v, ev_w, d - log_day0 - 1)
+    first = day_b + 1
+    if apsp_dynamic.paused(bs):
+        w += 1 + apsp_dynamic.finish(bs)
+        first += 1
+    for d in range(first, target + 1):
+        w += 1 + apsp_dynamic.apply(bs, ev_op[d - log_day0 - 1], ev_u[d - log_day0 - 1], ev_v[d - log_day0 - 1],
+                                    ev_w[d - log_day0 - 1])
     return w
+
+
+@kernel
+def lifted_skip(days, spay_i, spay_f, inst, elem, stack, meta, ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel,  # type: ignore[no-untyped-def]
+                log_day0, target):
+    """Let a lagging lifted side skip leaves: handle the buffered events of days
+    ``meta[M_DAY] + 1 .. target`` without moving the path between them; return how many.
+
+    Only when the path of the current day is complete.  Handling an event keeps
+    every window of the path stack valid for the new schedule (a misprediction
+    invalidates the windows it affects, as on every day), so the path can then
+    move straight to the leaf of ``target`` (``lifted_step``): the windows
+    of the skipped leaves are never entered.  Stops early (for
+    ``structures.engine.lifted_step`` to report) when the horizon or the
+    instance rows must grow.
+    """
+    if not engine.path_done(stack, meta):
+        return 0
+    k = 0
+    while meta[engine.M_DAY] < target:
+        if meta[engine.M_DAY] + 1 > meta[engine.M_H]:
+            break
+        r = meta[engine.M_DAY] - log_day0
+        if ev_op[r] == 1 and elem[ev_elem[r], engine.E_HEAD] < 0 and meta[engine.M_NINST] >= inst.shape[0]:
+            break
+        engine.handle_event(days, spay_i, spay_f, inst, elem, meta, ev_elem[r], ev_op[r], ev_u[r], ev_v[r], ev_w[r],
+                            ev_pdel[r])
+        k += 1
+    return k
 
 
 @kernel
@@ -69,12 +167,18 @@ def lifted_step(  # type: ignore[no-untyped-def]
     days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
     ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
 ):
-    """``structures.engine.lifted_step`` with the dense APSP as base."""
-    return engine.lifted_step(
+    """``structures.engine.lifted_step`` with the dense APSP as base, after ``lifted_skip``
+    when the lifted side lags by more than one day (each skipped event counts one unit)."""
+    used = np.int64(0)
+    if meta[engine.M_DAY] + 1 < target:
+        used += lifted_skip(days, spay_i, spay_f, inst, elem, stack, meta, ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel,
+                            log_day0, target)
+    u2, st = engine.lifted_step(
         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
         apsp_dense.insert, apsp_dense.mark, apsp_dense.undo_to,
-        ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
+        ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, max(budget - used, 1),
     )
+    return used + u2, st
 
 
 @kernel
@@ -87,7 +191,10 @@ def race(  # type: ignore[no-untyped-def]
 
     Same contract as ``structures.race_dsu_hdt.race``: returns ``(next
     query, status)`` with status 0 done, 2 the lifted side needs a larger
-    horizon, 3 it needs more instance rows.
+    horizon, 3 it needs more instance rows.  Both sides are stepped with
+    budgets (the backstop pauses inside an update, ``structures.apsp_dynamic.step``),
+    and the side that did not answer the previous day runs at the reduced share
+    ``loser_share`` (see the module docstring).
     """
     nq = queries.shape[0]
     quantum = max(rmeta[R_QUANTUM], 1)
@@ -96,20 +203,41 @@ def race(  # type: ignore[no-untyped-def]
         t = rmeta[R_DAY]
         if rmeta[R_SETTLED] < t:
             winner = -1
+            leader = rmeta[R_WINNER]
+            rf[F_TODAY_L] = 0.0
+            rf[F_TODAY_B] = 0.0
             while winner < 0:
+                if leader == WINNER_LIFTED:
+                    g = loser_share(rf[F_FLOOR], rf[F_TODAY_L], rf[F_EWMA_L],
+                                    rf[F_EWMA_B] * (t - rmeta[R_DAY_B]))
+                    share_b = share * g
+                    share_l = 1.0
+                else:
+                    g = loser_share(rf[F_FLOOR], rf[F_TODAY_B], rf[F_EWMA_B], rf[F_EWMA_L])
+                    share_b = share
+                    share_l = g
                 b_done = rmeta[R_DAY_B] >= t
                 if b_done and rf[F_CLOCK_B] <= rf[F_CLOCK_L]:
                     winner = WINNER_BACKSTOP
                 elif b_done or rf[F_CLOCK_L] <= rf[F_CLOCK_B]:
-                    gap = rf[F_CLOCK_B] - rf[F_CLOCK_L]
+                    gap = (rf[F_CLOCK_B] - rf[F_CLOCK_L]) * share_l
                     budget = np.int64(np.ceil(gap)) if b_done else max(np.int64(np.ceil(gap)), quantum)
                     budget = max(budget, np.int64(1))
-                    used, st = engine.lifted_step(
+                    used, st = lifted_step(
                         days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
-                        apsp_dense.insert, apsp_dense.mark, apsp_dense.undo_to,
                         ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, t, budget,
                     )
-                    rf[F_CLOCK_L] += used
+                    rf[F_CLOCK_L] += used / share_l
+                    rf[F_TODAY_L] += used
+                    rf[F_ACC_L] += used
+                    if engine.path_done(stack, meta) and meta[engine.M_DAY] > rf[F_LAST_L]:
+                        # the lifted side completed a day: when it was the next day, a sample of
+                        # its cost per day in step with the race (catching up a lag is cheaper
+                        # per day but does not let it answer)
+                        if meta[engine.M_DAY] == rf[F_LAST_L] + 1:
+                            rf[F_EWMA_L] = _ewma(rf[F_EWMA_L], rf[F_ACC_L])
+                        rf[F_LAST_L] = meta[engine.M_DAY]
+                        rf[F_ACC_L] = 0.0
                     rmeta[R_WORK_L] += used
                     if used > 0:
                         rmeta[R_STEPS_L] += 1
@@ -119,9 +247,19 @@ def race(  # type: ignore[no-untyped-def]
                         winner = WINNER_LIFTED
                 else:
                     d = rmeta[R_DAY_B] + 1
-                    w = backstop_apply(bs, ev_op, ev_u, ev_v, ev_w, d - log_day0 - 1)
-                    rmeta[R_DAY_B] = d
-                    rf[F_CLOCK_B] += B_FACTOR * w / share
+                    k = d - log_day0 - 1
+                    gap = (rf[F_CLOCK_L] - rf[F_CLOCK_B]) * share_b / B_FACTOR
+                    budget = max(np.int64(np.ceil(gap)), quantum)
+                    w, done = apsp_dynamic.step(bs, ev_op[k], ev_u[k], ev_v[k], ev_w[k], budget)
+                    if done:
+                        w += 1
+                        rmeta[R_DAY_B] = d
+                    rf[F_CLOCK_B] += B_FACTOR * w / share_b
+                    rf[F_TODAY_B] += B_FACTOR * w
+                    rf[F_ACC_B] += B_FACTOR * w
+                    if done:
+                        rf[F_EWMA_B] = _ewma(rf[F_EWMA_B], rf[F_ACC_B])
+                        rf[F_ACC_B] = 0.0
                     rmeta[R_WORK_B] += w
             settle_day(rmeta, rf, stack, meta, t, winner)
         winner = rmeta[R_WINNER]

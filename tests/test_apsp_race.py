@@ -60,8 +60,9 @@ def test_raced_answers_and_work_bounds(mode: str, share: float) -> None:
     g.check()
 
 
-def test_race_does_the_lifted_work_of_the_lifted_structure_alone() -> None:
-    """Stepping in chunks (resumable windows) does exactly the work of the unbudgeted engine."""
+def test_race_does_at_most_the_lifted_work_of_the_lifted_structure_alone() -> None:
+    """Stepping in chunks (resumable windows) and skipping the leaves of a lagging lifted side
+    handles the same events (same schedule counters) with no more windows and insertions."""
     batch, q = _workload(5)
     pred = predictors.perturbed(batch, 16.0, seed=2)
     alone = DynamicAPSP(N, pred, backstop=None)
@@ -73,7 +74,10 @@ def test_race_does_the_lifted_work_of_the_lifted_structure_alone() -> None:
     raced._race.catch_up()
     a = alone.stats
     b = dataclasses.replace(raced.stats, race=None)
-    assert a == b
+    skipped = ("windows_entered", "base_inserts", "base_work", "scan_work")
+    assert dataclasses.replace(a, **{k: 0 for k in skipped}) == dataclasses.replace(b, **{k: 0 for k in skipped})
+    for k in skipped:
+        assert getattr(b, k) <= getattr(a, k), k
     assert np.array_equal(alone.distances(), raced._race.backstop.d)
 
 
