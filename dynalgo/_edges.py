@@ -93,10 +93,6 @@ def prepare_batch(
     else:
         pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
         early = (pd > 0) & (pd <= np.arange(1, T + 1)) & (op == Op.INSERT)
-        if np.any(early):
-            k = int(np.argmax(early))
-            raise PredictionError(f"predicted_deletions[{k}] = {int(pd[k])} is not after the insertion it "
-                                  f"predicts (batch day {k + 1}); use 0 for no prediction")
         pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
     known = reg.size
     ids = reg.assign(edge_keys(n, u, v))
@@ -109,6 +105,11 @@ def prepare_batch(
         if op[bad] == Op.INSERT:
             raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
         raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
+    if predicted_deletions is not None and np.any(early):
+        reg.rollback()
+        k = int(np.argmax(early))
+        raise PredictionError(f"predicted_deletions[{k}] = {int(pd[k])} is not after the insertion it "
+                              f"predicts (batch day {k + 1}); use 0 for no prediction")
     return PreparedBatch(ids, op, u, v, pdel, present)
 
 

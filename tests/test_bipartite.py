@@ -111,7 +111,7 @@ class BipartitenessMachine(RuleBasedStateMachine):
         op, u, v = self.future[self.pos]
         self.pos += 1
         if self.ref.valid(op, u, v):
-            pdel = data.draw(st.one_of(st.none(), st.integers(1, self._b().day + 40)), label="pdel")
+            pdel = data.draw(st.one_of(st.none(), st.integers(self._b().day + 2, self._b().day + 40)), label="pdel")
             self._apply(op, u, v, pdel if op == 1 else None)
 
     @rule(data=st.data())
@@ -137,7 +137,7 @@ class BipartitenessMachine(RuleBasedStateMachine):
         rng = np.random.default_rng(seed)
         start = self.ref.sorted_edges()
         events = random_events(rng, self.ref.n, length, start, hot=2)
-        pdel = np.where(rng.random(length) < pd_rate, rng.integers(1, length + 30, size=length), 0)
+        pdel = np.where(rng.random(length) < pd_rate, np.arange(2, length + 2) + rng.integers(0, 30, size=length), 0)
         out = self._b().run(make_batch(events), predicted_deletions=pdel)
         assert out.tolist() == bipartite_after_each_day(self.ref.n, events, start)
         for ev in events:
@@ -217,7 +217,7 @@ def test_bad_input_changes_nothing() -> None:
         (MissingElementError, lambda: b.run(UpdateBatch.from_arrays([1, 0], [2, 0], [3, 3]))),
         (VertexError, lambda: b.run(UpdateBatch.from_arrays([1], [2], [9]))),
         (QueryError, lambda: b.run(UpdateBatch.from_arrays([1], [2], [3]), [2])),
-        (QueryError, lambda: b.run(UpdateBatch.from_arrays([1], [2], [3]), [1, 0])),
+        (QueryError, lambda: b.run(UpdateBatch.from_arrays([1], [2], [3]), [1, -1])),
         (PredictionError, lambda: b.run(UpdateBatch.from_arrays([1], [2], [3]), predicted_deletions=[-1])),
         (InvalidInputError, lambda: b.run([(1, 2, 3)])),  # type: ignore[arg-type]
     ]

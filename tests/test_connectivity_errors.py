@@ -217,7 +217,10 @@ def test_valid_inputs_of_unusual_types_are_accepted() -> None:
     c: Any = np.uint8(4)
     assert g.has_edge(4, 0) and g.connected(c, 1)
     g.delete(4, 0)
-    g.insert(2, 3, predicted_deletion=1)  # a day in the past is a (bad) prediction, not an error
+    # a deletion predicted on or before the insertion's own day is rejected
+    expect(g, lambda h: h.insert(2, 3, predicted_deletion=1), PredictionError)
+    expect(g, lambda h: h.insert(2, 3, predicted_deletion=h.day + 1), PredictionError)
+    g.insert(2, 3, predicted_deletion=g.day + 2)
     g.check()
 
 
@@ -266,7 +269,6 @@ BAD_QUERIES: list[tuple[str, Any]] = [
     ("float-list", [[0, 1.5, 2]]),
     ("bool", np.array([[False, True, True]])),
     ("str", [["0", "1", "2"]]),
-    ("decreasing", [[0, 0, 1], [3, 0, 1], [2, 0, 1]]),
     ("day-past-batch", [[0, 0, 1], [len(GOOD) + 1, 0, 1]]),
     ("day-negative", [[-1, 0, 1], [0, 0, 1]]),
     ("vertex-too-big", [[0, 0, 1], [1, 0, N]]),
@@ -290,6 +292,8 @@ BAD_PDEL: list[tuple[str, Any]] = [
     ("negative", np.array([1, 0, -2, 0])),
     ("bool", np.ones(len(GOOD), dtype=np.bool_)),
     ("scalar", 5),
+    ("on-insertion-day", np.array([1, 0, 0, 0])),
+    ("before-insertion", np.array([0, 1, 0, 0])),
 ]
 
 
@@ -304,7 +308,7 @@ def test_run_good_batch_after_errors() -> None:
     for _, bad, err in BAD_BATCHES:
         with pytest.raises(err):
             g.run(bad)
-    out = g.run(GOOD, [[0, 2, 3], [1, 2, 3], [3, 0, 1], [4, 0, 2]], predicted_deletions=[0, 9, 0, 2])
+    out = g.run(GOOD, [[0, 2, 3], [1, 2, 3], [3, 0, 1], [4, 0, 2]], predicted_deletions=[0, 9, 0, 6])
     assert out.tolist() == [False, True, False, True]
     g.check()
 

@@ -352,7 +352,7 @@ BAD_CALLS: list[tuple[str, Callable[[HDTConnectivity], Any], type[Exception]]] =
      MissingElementError),
     ("run query shape", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [[0, 1]]), QueryError),
     ("run query day", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [[2, 0, 1]]), QueryError),
-    ("run query order", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [[1, 0, 1], [0, 0, 1]]),
+    ("run count day", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [2], count_components=True),
      QueryError),
     ("run query vertex", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [[1, 0, 6]]), QueryError),
     ("run query dtype", lambda g: g.run(UpdateBatch.from_updates([Insert(0, 4)]), [[1.0, 0, 1]]), QueryError),
