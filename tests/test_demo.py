@@ -21,6 +21,9 @@ def test_demo_runs_and_answers_match(tmp_path: Path) -> None:
     assert "no predictions" in names and "exact sequence (oracle)" in names
     for r in res["rows"]:
         assert r["answers_equal_offline"], r["predictions"]
+    realistic = res["rows"][0]
+    assert realistic["predictions"].startswith("time-keyed") and realistic["answers_compared"] > 1000
+    assert realistic["retriggers"] == 0 and realistic["base_work"] > 0
     exact = next(r for r in res["rows"] if r["predictions"] == "exact sequence (oracle)")
     none = next(r for r in res["rows"] if r["predictions"] == "no predictions")
     assert exact["l1_error"] == 0 and exact["retriggers"] == 0
