@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -90,10 +91,15 @@ def prepare_batch(
     _validate.vertex_arrays(n, u, v, "update")
     if predicted_deletions is None:
         pdel = np.zeros(T, dtype=np.int64)
+        early = np.zeros(T, dtype=np.bool_)
     else:
         pd = _validate.day_array(predicted_deletions, T, "predicted_deletions")
         early = (pd > 0) & (pd <= np.arange(1, T + 1)) & (op == Op.INSERT)
         pdel = np.where(pd > 0, np.minimum(pd + day0, _validate.NEVER), 0)
+    if np.any(early):
+        # the batch is rejected either way; validate its updates on a copy of the registry so
+        # that an invalid update is still reported first and the registry stays untouched
+        reg = copy.deepcopy(reg)
     known = reg.size
     ids = reg.assign(edge_keys(n, u, v))
     present = np.zeros(reg.size, dtype=np.bool_)
@@ -105,8 +111,7 @@ def prepare_batch(
         if op[bad] == Op.INSERT:
             raise DuplicateElementError(f"update {bad} (batch day {bad + 1}) inserts edge ({a}, {b}), which is already present")
         raise MissingElementError(f"update {bad} (batch day {bad + 1}) deletes edge ({a}, {b}), which is not present")
-    if predicted_deletions is not None and np.any(early):
-        reg.rollback()
+    if np.any(early):
         k = int(np.argmax(early))
         raise PredictionError(f"predicted_deletions[{k}] = {int(pd[k])} is not after the insertion it "
                               f"predicts (batch day {k + 1}); use 0 for no prediction")
