@@ -23,6 +23,7 @@ from ._engine import BaseKernels, EngineStats, LiftingEngine
 from ._race_apsp import APSPRace
 from ._registry import Registry
 from .errors import (
+    DynalgoError,
     DuplicateElementError,
     InvalidInputError,
     MissingElementError,
@@ -31,9 +32,14 @@ from .errors import (
 )
 from .updates import Op, Predictions, UpdateBatch, as_queries
 
-__all__ = ["DynamicAPSP"]
+__all__ = ["DynamicAPSP", "PathsUnavailableError"]
 
 _BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
+_BASE_LIGHT = BaseKernels(_lifted.run_days_light, _lifted.reset_path_light)
+
+
+class PathsUnavailableError(DynalgoError, LookupError):
+    """A path was asked of a :class:`DynamicAPSP` built with ``paths=False`` (it keeps distances only)."""
 
 
 def _weight(w: Any, what: str = "weight", limit: float = float("inf")) -> float:
@@ -178,12 +184,14 @@ class DynamicAPSP:
         predictions: Predictions | PredictionArrays | None = None,
         *,
         directed: bool = True,
-        backstop: str | None = "dynamic",
+        backstop: str | None = "auto",
         backstop_share: float = 1.0,
         race_quantum: int = 64,
         race_floor: float = 1.0 / 16.0,
         seed: int = 0,
         deterministic_schedule: bool = False,
+        paths: bool = True,
+        dtype: Any = np.float64,
     ) -> None:
         self._n = _validate.vertex_count(n)
         if self._n > _dense.MAX_N:
@@ -191,8 +199,26 @@ class DynamicAPSP:
         if not isinstance(directed, (bool, np.bool_)):
             raise InvalidInputError(f"directed must be a bool, got {directed!r}")
         self._directed = bool(directed)
+        if not isinstance(paths, (bool, np.bool_)):
+            raise InvalidInputError(f"paths must be a bool, got {paths!r}")
+        self._paths = bool(paths)
+        try:
+            dt = np.dtype(dtype)
+        except TypeError as exc:
+            raise InvalidInputError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}") from exc
+        if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+            raise InvalidInputError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
+        if dt == np.float32 and self._paths:
+            raise InvalidInputError("float32 distances are offered in the light mode only: pass paths=False")
+        self._dtype = dt
+        self._mant = _dense.mantissa(dt)
+        if backstop == "auto":
+            backstop = "dynamic" if self._paths else None
         if backstop not in ("dynamic", None):
-            raise InvalidInputError(f"backstop must be 'dynamic' or None, got {backstop!r}")
+            raise InvalidInputError(f"backstop must be 'auto', 'dynamic' or None, got {backstop!r}")
+        if backstop is not None and not self._paths:
+            raise InvalidInputError("the backstop keeps a predecessor matrix: the light mode (paths=False) runs "
+                                    "without it (backstop=None or 'auto')")
         try:
             share = float(backstop_share) if isinstance(backstop_share, (int, float, np.integer, np.floating)) else -1.0
         except OverflowError:
@@ -204,16 +230,19 @@ class DynamicAPSP:
                 or not 0.0 < float(race_floor) <= 1.0:
             raise InvalidInputError(f"race_floor must be a number in (0, 1], got {race_floor!r}")
         # lifted side: 28 n^2 bytes of matrices plus the part of the undo log in use (about 4 n^2
-        # entries of 16 bytes); the backstop: 36 n^2 bytes
-        need = (28.0 + 64.0 + (36.0 if backstop == "dynamic" else 0.0)) * self._n * self._n
+        # entries of 16 bytes); the backstop: 36 n^2 bytes.  Light mode: distances and stamps
+        # (s + 4 bytes per cell, s = 4 or 8) and about 4 n^2 log entries of s + 4 bytes
+        need = self.bytes_per_cell(paths=self._paths, dtype=dt, backstop=backstop) * self._n * self._n
         _validate.check_allocation(need, f"DynamicAPSP(n={self._n}) (dense n x n matrices)")
         self._reg = Registry()
         predictions = Predictions.coerce(predictions)
         _validate.vertex_arrays(self._n, predictions.u, predictions.v, "prediction", PredictionError)
         pe = self._reg.assign(self._keys(predictions.u, predictions.v))
         pred_day = np.minimum(predictions.day, _validate.NEVER).astype(np.int64)
+        base = (_dense.make(self._n, 16, not self._directed) if self._paths
+                else _dense.make_light(self._n, 16, not self._directed, dt.type))
         self._engine = LiftingEngine(
-            _BASE, tuple(_dense.make(self._n, 16, not self._directed)), self._reg.size, pe,
+            _BASE if self._paths else _BASE_LIGHT, tuple(base), self._reg.size, pe,
             predictions.op.astype(np.int64), pred_day, seed=seed, deterministic=deterministic_schedule, tree="dyadic",
         )
         self._race: APSPRace | None = None
@@ -223,9 +252,9 @@ class DynamicAPSP:
         # the numeric contract: the kernels hold the weights rounded to a grid of spacing
         # quantum(E) (and bumped; see _plan), on which every sum is exact
         self._ws = np.zeros(max(self._reg.size, 16), dtype=np.float64)
-        self._exp = _dense.GRID_MIN_EXP
+        self._exp = _dense.min_exponent(self._mant)
         self._max_bump = 0.0
-        self._wmax = _dense.max_weight(self._n)
+        self._wmax = _dense.max_weight(self._n, self._mant)
         if backstop == "dynamic":
             self._race = APSPRace(self._engine, self._n, undirected=not self._directed, share=share,
                                   quantum=int(race_quantum), floor=float(race_floor))
@@ -233,8 +262,20 @@ class DynamicAPSP:
         self._buf = np.empty(self._n + 1, dtype=np.int64)
 
     # plumbing -----------------------------------------------------------------------
-    def _dense_state(self) -> _dense.DenseState:
-        return _dense.DenseState(*self._engine.bstate)
+    @staticmethod
+    def bytes_per_cell(*, paths: bool = True, dtype: Any = np.float64, backstop: str | None = "dynamic") -> float:
+        """Bytes per vertex pair that the allocation check budgets (times ``n^2``): matrices plus
+        about ``4 n^2`` undo-log entries in use.  Default raced structure 128, ``backstop=None``
+        92, light mode (``paths=False``) 60 in float64 and 40 in float32."""
+        if paths:
+            return 28.0 + 64.0 + (36.0 if backstop == "dynamic" else 0.0)
+        s = float(np.dtype(dtype).itemsize)
+        return (s + 4.0) + 4.0 * (s + 4.0)
+
+    def _dense_state(self) -> Any:
+        if self._paths:
+            return _dense.DenseState(*self._engine.bstate)
+        return _dense.LightState(*self._engine.bstate)
 
     def _ensure_log(self, days_ahead: int) -> None:
         """Room in the undo log for any path of the partition tree the next ``days_ahead`` days may use."""
@@ -245,7 +286,8 @@ class DynamicAPSP:
         cap = _dense.log_capacity(self._n, _depth_bound(h))
         st = self._dense_state()
         if st.lcell.shape[0] < cap:
-            self._engine.bstate = tuple(_dense.grow_log(st, cap))
+            grow = _dense.grow_log if self._paths else _dense.grow_log_light
+            self._engine.bstate = tuple(grow(st, cap))
 
     def _reserve(self) -> None:
         size = self._reg.size
@@ -310,6 +352,16 @@ class DynamicAPSP:
         return int(np.count_nonzero(self._present[: self._reg.size]))
 
     @property
+    def paths(self) -> bool:
+        """Whether paths are kept (``False``: the light mode, distances only)."""
+        return self._paths
+
+    @property
+    def dtype(self) -> np.dtype:  # type: ignore[type-arg]
+        """The type of the distances (float64, or float32 in the light mode)."""
+        return self._dtype
+
+    @property
     def max_weight(self) -> float:
         """The largest accepted ``|weight|``: ``2^(1022 - L)`` with ``2^L >= 8 n``, so that no sum
         along paths can overflow."""
@@ -328,7 +380,7 @@ class DynamicAPSP:
         that closes a cycle of grid weight between that and 0 is *bumped*: its
         stored weight is raised just enough to make the cycle weigh 0.
         """
-        return 0.0 if self._exp == _dense.GRID_MIN_EXP else _dense.quantum(self._exp, self._n)
+        return 0.0 if self._exp == _dense.min_exponent(self._mant) else _dense.quantum(self._exp, self._n, self._mant)
 
     @property
     def error_bound(self) -> float:
@@ -376,7 +428,7 @@ class DynamicAPSP:
         """Why inserting ``(u, v)`` of weight ``w`` (``wq`` on today's grid) would close a negative
         cycle (None: it would not).  Exact: every value involved lies on the grid."""
         d = self._today()
-        band = _dense.cycle_band(self._exp, self._n)
+        band = _dense.cycle_band(self._exp, self._n, self._mant)
         if u == v and wq < -band:
             return f"self-loop ({u}, {u}) of negative weight {w} is a negative cycle"
         if not self._directed and 2.0 * wq < -band:
@@ -418,7 +470,7 @@ class DynamicAPSP:
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        w = _weight(weight, limit=self._wmax)
+        w = self._light_weight(_weight(weight, limit=self._wmax))
         pdel = 0 if predicted_deletion is None else _validate.day(predicted_deletion)
         key = self._key(u, v)
         e = self._reg.get(key)
@@ -436,7 +488,7 @@ class DynamicAPSP:
             ws = float(plan.batch[0])
             self._max_bump = max(self._max_bump, ws - float(plan.grid[0]))
         else:
-            wq = float(_dense.to_grid(w, self._exp, self._n))
+            wq = float(_dense.to_grid(w, self._exp, self._n, self._mant))
             why = self._negative_cycle(u, v, w, wq)
             if why is not None:
                 raise NegativeCycleError(why)
@@ -484,12 +536,18 @@ class DynamicAPSP:
         """
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
-        w = _weight(weight, limit=self._wmax)
+        w = self._light_weight(_weight(weight, limit=self._wmax))
         e = self._reg.get(self._key(u, v))
         if e < 0 or not self._present[e]:
             raise MissingElementError(f"{self._name(u, v)} is not present, so its weight cannot be set")
         batch = UpdateBatch.from_arrays([0, 1], [u, u], [v, v], [0.0, w])
         self.run(batch)
+
+    def _light_weight(self, w: float) -> float:
+        if w < 0.0 and not self._paths:
+            raise InvalidInputError(f"weight {w} is negative: the light mode (paths=False) takes non-negative "
+                                    "weights only")
+        return w
 
     def _step(self, e: int, op: int, u: int, v: int, w: float, pdel: int) -> None:
         """One validated update: a one-day batch."""
@@ -513,7 +571,16 @@ class DynamicAPSP:
         return float(self._today()[u, v])
 
     def path(self, u: int, v: int) -> list[int]:
-        """The vertices of a shortest path ``u -> v`` (``[]`` when there is none; ``[u]`` when ``u == v``)."""
+        """The vertices of a shortest path ``u -> v`` (``[]`` when there is none; ``[u]`` when ``u == v``).
+
+        Raises
+        ------
+        PathsUnavailableError
+            If the structure keeps distances only (``paths=False``).
+        """
+        if not self._paths:
+            raise PathsUnavailableError("this DynamicAPSP was built with paths=False (the light mode keeps "
+                                        "distances only); build it with paths=True to ask for paths")
         u = _validate.vertex(u, self._n, "u")
         v = _validate.vertex(v, self._n, "v")
         if self._backstop_answers():
@@ -536,7 +603,7 @@ class DynamicAPSP:
         """The grid exponent after weights up to ``max_abs`` arrive (it only ever grows)."""
         if max_abs <= 2.0 ** self._exp:
             return self._exp
-        return max(self._exp, _dense.grid_exponent(max_abs, self._n))
+        return max(self._exp, _dense.grid_exponent(max_abs, self._n, mant=self._mant))
 
     def _plan(self, exp: int, op: NDArray[np.int64], u: NDArray[np.int64], v: NDArray[np.int64],
               w: NDArray[np.float64]) -> "_Plan":
@@ -550,16 +617,16 @@ class DynamicAPSP:
         """
         n = self._n
         ins = op == Op.INSERT
-        wq = np.where(ins, _dense.to_grid(w, exp, n), 0.0)
+        wq = np.where(ins, _dense.to_grid(w, exp, n, self._mant), 0.0)
         batch = wq.copy()
-        band = _dense.cycle_band(exp, n)
+        band = _dense.cycle_band(exp, n, self._mant)
         pres = np.flatnonzero(self._present[: self._reg.size])
         keys = self._reg.keys[pres]
         pu, pv = keys // n, keys % n
         present: NDArray[np.float64] | None = None
         state: _dyn.DynamicState | None = None
         if exp != self._exp:
-            present = _dense.to_grid(self._w[pres], exp, n)
+            present = _dense.to_grid(self._w[pres], exp, n, self._mant)
             if bool(np.any(present < 0.0)) or bool(np.any(wq[ins] < 0.0)):
                 state = _dyn.make(n, not self._directed)
                 _dyn.apply_batch(state, np.ones(pres.shape[0], dtype=np.int64), pu, pv, present, band, 2)
@@ -578,7 +645,7 @@ class DynamicAPSP:
         sides and rebuild them (the lifted side recomputes today's path, the backstop starts over)."""
         assert plan.present is not None
         pres, ws = plan.present_ids, plan.present
-        self._max_bump = max(self._max_bump, float(np.max(ws - _dense.to_grid(self._w[pres], plan.exp, self._n),
+        self._max_bump = max(self._max_bump, float(np.max(ws - _dense.to_grid(self._w[pres], plan.exp, self._n, self._mant),
                                                              initial=0.0)))
         race = self._race
         if race is not None:
@@ -596,7 +663,8 @@ class DynamicAPSP:
         eng.base.reset_path(eng.stack, eng.meta, eng.bstate)
         none_i = np.zeros(0, dtype=np.int64)
         while True:
-            _, st = _race_apsp_kernels.lifted_step(
+            step = _race_apsp_kernels.lifted_step if self._paths else _lifted.lifted_step_light
+            _, st = step(
                 eng.days, eng.spay_i, eng.spay_f, eng.cand, eng.inst, eng.elem, eng.stack, eng.meta, eng.bstate,
                 none_i, none_i, none_i, none_i, np.zeros(0, dtype=np.float64), none_i, eng.day, eng.day, 1 << 62)
             if int(st) == 0:
@@ -657,6 +725,10 @@ class DynamicAPSP:
             raise InvalidInputError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
                                     f"with weight {w[k]}: weights must be finite and at most {self._wmax:.6g} "
                                     "in magnitude")
+        if not self._paths and bool(np.any(w < 0.0)):
+            k = int(np.argmax(w < 0.0))
+            raise InvalidInputError(f"update {k} (batch day {k + 1}) inserts {self._name(int(u[k]), int(v[k]))} "
+                                    f"with weight {w[k]}: the light mode (paths=False) takes non-negative weights only")
         q = as_queries(queries, self._n, 0, T)
         day0 = self.day
         if predicted_deletions is None:
@@ -758,8 +830,15 @@ class DynamicAPSP:
         want = self._arc_matrix(stored=True)
         pres = np.flatnonzero(self._present[:ne])
         ws = self._ws[pres]
-        assert np.array_equal(_dense.to_grid(ws, self._exp, self._n), ws), "a stored weight is off the grid"
-        assert np.all(ws >= _dense.to_grid(self._w[pres], self._exp, self._n)), "a stored weight below its grid value"
+        assert np.array_equal(_dense.to_grid(ws, self._exp, self._n, self._mant), ws), "a stored weight is off the grid"
+        assert np.all(ws >= _dense.to_grid(self._w[pres], self._exp, self._n, self._mant)), \
+            "a stored weight below its grid value"
+        if not self._paths:
+            self._engine.check()
+            _dense.check_light(self._dense_state(), want)
+            assert np.array_equal(self._engine.elem[:ne, _k.E_PRESENT] >= 0, self._present[:ne]), \
+                "engine and presence flags disagree"
+            return
         _dense.check(self._dense_state())
         if self._race is None:
             self._engine.check()

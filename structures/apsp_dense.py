@@ -342,6 +342,166 @@ def closes_negative_cycle(d, u, v, w):  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------------------------
+# the light mode: distances only (no next-hop matrix, no arc matrix), float32 or float64
+# ---------------------------------------------------------------------------------
+class LightState(NamedTuple):
+    """The light structure: ``d`` (float32 or float64), ``stamp`` (int32, as in :class:`DenseState`),
+    an undo log of int32 cells and old values of ``d``'s type (8 bytes per entry in float32),
+    scratch of ``2 n + 8`` int32 and ``meta`` (the layout of :class:`DenseState`)."""
+
+    d: NDArray[np.floating]  # type: ignore[type-arg]
+    stamp: NDArray[np.int32]
+    lcell: NDArray[np.int32]
+    lval: NDArray[np.floating]  # type: ignore[type-arg]
+    scr: NDArray[np.int32]
+    meta: NDArray[np.int64]
+
+
+def make_light(n: int, capacity: int, undirected: bool = False, dtype: type = np.float32) -> LightState:
+    """The light structure of ``n`` vertices and no arcs (distances of type ``dtype``)."""
+    d = np.full((n, n), np.inf, dtype=dtype)
+    np.fill_diagonal(d, 0.0)
+    meta = np.zeros(META_SIZE, dtype=np.int64)
+    meta[UNDIRECTED] = 1 if undirected else 0
+    return LightState(d, np.full(n * n, -1, dtype=np.int32), np.empty(capacity, dtype=np.int32),
+                      np.empty(capacity, dtype=dtype), np.empty(2 * n + 8, dtype=np.int32), meta)
+
+
+def grow_log_light(state: LightState, capacity: int) -> LightState:
+    """The same light structure with a log of at least ``capacity`` entries (content kept)."""
+    if state.lcell.shape[0] >= capacity:
+        return state
+    k = int(state.meta[LOG_SIZE])
+    lcell = np.empty(capacity, dtype=np.int32)
+    lval = np.empty(capacity, dtype=state.lval.dtype)
+    lcell[:k] = state.lcell[:k]
+    lval[:k] = state.lval[:k]
+    return state._replace(lcell=lcell, lval=lval)
+
+
+@kernel
+def insert_arc_light(state, u, v, w):  # type: ignore[no-untyped-def]
+    """Add the arc ``(u, v)`` of weight ``w`` to the light structure and relax; return the work.
+
+    Without next hops there is no in-tree to search, so the relaxation is the
+    plain pruned one: the rows ``X`` that can change (``d[x, u] + w < d[x, v]``,
+    a column scan) each try the columns ``Y`` improved in row ``u``
+    (``w + d[v, y] < d[u, y]``): O(n + |X| |Y|).  The arc itself is logged as
+    one entry (cell ``n^2``) so that undo keeps the arc count.
+    """
+    d, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    nn = n * n
+    k = meta[LOG_SIZE]
+    lcell[k] = nn
+    lval[k] = 0.0
+    k += 1
+    meta[LOG_SIZE] = k
+    meta[N_ARCS] += 1
+    if u == v or not (w < d[u, v]):
+        return 1
+    cols = scr[0:n]
+    rows = scr[n : 2 * n]
+    dv = d[v]
+    du = d[u]
+    ny = np.int64(0)
+    for y in range(n):
+        cols[ny] = y
+        ny += np.int64(w + dv[y] < du[y])
+    d1 = d.reshape(nn)
+    nr = np.int64(0)
+    for x in range(n):
+        rows[nr] = x
+        nr += np.int64((x != u) & (d1[x * n + u] + w < d1[x * n + v]))
+    seg = meta[SEGMENT]
+    work = 1 + 2 * n
+    # row u last: the other rows read its old values through d[x, u] only (column u never changes)
+    for r in range(nr + 1):
+        x = rows[r] if r < nr else u
+        a = d1[x * n + u] + w
+        base = x * n
+        for j in range(ny):
+            y = cols[j]
+            t = base + y
+            val = a + dv[y]
+            if val < d1[t]:
+                if stamp[t] != seg:
+                    lcell[k] = t
+                    lval[k] = d1[t]
+                    stamp[t] = seg
+                    k += 1
+                d1[t] = val
+        work += ny
+    meta[LOG_SIZE] = k
+    if k > meta[LOG_PEAK]:
+        meta[LOG_PEAK] = k
+    return work
+
+
+@inline_kernel
+def insert_light(state, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
+    """Engine interface of the light structure: insert element ``i``."""
+    u = pay_i[i, 0]
+    v = pay_i[i, 1]
+    w = pay_f[i]
+    work = insert_arc_light(state, u, v, w)
+    if state[5][UNDIRECTED] != 0 and u != v:
+        work += insert_arc_light(state, v, u, w)
+    return work
+
+
+@inline_kernel
+def mark_light(state):  # type: ignore[no-untyped-def]
+    _new_segment(state[1], state[5])
+    return state[5][LOG_SIZE]
+
+
+@inline_kernel
+def undo_to_light(state, m):  # type: ignore[no-untyped-def]
+    """Undo every change of the light structure made after ``mark_light`` returned ``m``."""
+    d, stamp, lcell, lval, scr, meta = state
+    n = d.shape[0]
+    nn = n * n
+    d1 = d.reshape(nn)
+    k = meta[LOG_SIZE]
+    work = 0
+    while k > m:
+        k -= 1
+        cell = lcell[k]
+        if cell < nn:
+            d1[cell] = lval[k]
+        else:
+            meta[N_ARCS] -= 1
+        work += 1
+    meta[LOG_SIZE] = k
+    _new_segment(stamp, meta)
+    return work
+
+
+def check_light(state: LightState, W: NDArray[np.float64]) -> None:
+    """Assert that the light structure holds exactly the shortest distances of the arcs ``W``
+    (``inf``: absent; computed by scipy in float64, compared exactly: on the grid every sum is
+    exact) and a consistent undo log."""
+    from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
+
+    d, stamp, lcell, _lval, _scr, meta = state
+    n = d.shape[0]
+    k = int(meta[LOG_SIZE])
+    assert 0 <= int(meta[LAST_MARK]) <= k < lcell.shape[0], "log size out of range (no spare entry)"
+    assert int(meta[N_ARCS]) == int(np.count_nonzero(np.isfinite(W))), "arc count disagrees with the arcs"
+    neg = bool(np.any(W < 0))
+    want = shortest_path(csgraph_from_dense(W, null_value=np.inf), method="J" if neg else "D", directed=True)
+    assert np.array_equal(d.astype(np.float64), want), "light distances differ from the shortest paths of the arcs"
+    cells = lcell[:k]
+    assert np.all((cells >= 0) & (cells <= n * n)), "log cell out of range"
+    seg = int(meta[SEGMENT])
+    recent = cells[int(meta[LAST_MARK]) :]
+    recent = recent[recent < n * n]
+    assert np.unique(recent).shape[0] == recent.shape[0], "a cell logged twice in one segment"
+    assert np.array_equal(np.sort(recent), np.flatnonzero(stamp == seg)), "stamps of the current segment disagree with the log"
+
+
+# ---------------------------------------------------------------------------------
 # the weight grid (the numeric contract of the APSP structures)
 # ---------------------------------------------------------------------------------
 #: exponents of the grid are clamped to ``[GRID_MIN_EXP, 1022 - grid_bits(n)]``
@@ -353,42 +513,67 @@ GRID_HEADROOM = 4
 CYCLE_SLACK = 1024
 
 
+#: significand bits of the distance type: float64 (the default) and float32 (the light mode)
+MANT_F64 = 53
+MANT_F32 = 24
+#: grid exponents of the light float32 mode are clamped to ``[GRID_MIN_EXP_F32, 126 - grid_bits(n)]``
+#: (the quantum stays a normal float32)
+GRID_MIN_EXP_F32 = -96
+
+
+def mantissa(dtype: type | np.dtype) -> int:  # type: ignore[type-arg]
+    """Significand bits of a distance dtype (float64 or float32)."""
+    return MANT_F32 if np.dtype(dtype) == np.float32 else MANT_F64
+
+
+def min_exponent(mant: int = MANT_F64) -> int:
+    """The smallest grid exponent for the given significand."""
+    return GRID_MIN_EXP_F32 if mant == MANT_F32 else GRID_MIN_EXP
+
+
+def _max_exp(mant: int) -> int:
+    return 126 if mant == MANT_F32 else 1022
+
+
 def grid_bits(n: int) -> int:
     """``L`` with ``2^L >= 8 n``: every sum the kernels form (at most ``2 n`` weights of
     magnitude up to ``2^E``, plus the bumps) stays below ``2^(E + L - 1)``."""
     return max(int(n) - 1, 1).bit_length() + 3
 
 
-def max_weight(n: int) -> float:
-    """The largest accepted ``|weight|`` for ``n`` vertices: sums of ``8 n`` of them stay finite."""
-    return float(2.0 ** (1022 - grid_bits(n)))
+def max_weight(n: int, mant: int = MANT_F64) -> float:
+    """The largest accepted ``|weight|`` for ``n`` vertices: sums of ``8 n`` of them stay finite
+    (in float64, or in float32 for ``mant = MANT_F32``)."""
+    return float(2.0 ** (_max_exp(mant) - grid_bits(n)))
 
 
-def grid_exponent(max_abs: float, n: int, headroom: int = GRID_HEADROOM) -> int:
+def grid_exponent(max_abs: float, n: int, headroom: int = GRID_HEADROOM, mant: int = MANT_F64) -> int:
     """The grid exponent ``E`` (all weights at most ``2^E`` in magnitude) for weights up to ``max_abs``."""
-    hi = 1022 - grid_bits(n)
+    hi = _max_exp(mant) - grid_bits(n)
+    lo = min_exponent(mant)
     if not max_abs > 0.0:
-        return GRID_MIN_EXP
+        return lo
     e = int(np.ceil(np.log2(max_abs)))
     if 2.0 ** e < max_abs:  # guard against log2 rounding down
         e += 1
-    return int(min(max(e + headroom, GRID_MIN_EXP), hi))
+    return int(min(max(e + headroom, lo), hi))
 
 
-def quantum(exponent: int, n: int) -> float:
-    """The spacing ``q = 2^(E + L - 53)`` of the weight grid: sums of grid values of magnitude
-    below ``2^53 q`` are exact in float64, so every kernel computes in exact arithmetic."""
-    return float(2.0 ** (exponent + grid_bits(n) - 53))
+def quantum(exponent: int, n: int, mant: int = MANT_F64) -> float:
+    """The spacing ``q = 2^(E + L - mant)`` of the weight grid (``mant`` = 53 for float64, 24 for
+    float32): sums of grid values of magnitude below ``2^mant q`` are exact in that type, so every
+    kernel computes in exact arithmetic."""
+    return float(2.0 ** (exponent + grid_bits(n) - mant))
 
 
-def cycle_band(exponent: int, n: int) -> float:
+def cycle_band(exponent: int, n: int, mant: int = MANT_F64) -> float:
     """The tolerance ``(n + CYCLE_SLACK) q``: a cycle is rejected only when its grid weight is below minus this."""
-    return float((n + CYCLE_SLACK) * quantum(exponent, n))
+    return float((n + CYCLE_SLACK) * quantum(exponent, n, mant))
 
 
-def to_grid(w: NDArray[np.float64] | float, exponent: int, n: int) -> NDArray[np.float64]:
+def to_grid(w: NDArray[np.float64] | float, exponent: int, n: int, mant: int = MANT_F64) -> NDArray[np.float64]:
     """Round weights to the nearest multiple of ``quantum`` (ties to even; exact scaling by powers of two)."""
-    q = quantum(exponent, n)
+    q = quantum(exponent, n, mant)
     return np.asarray(np.rint(np.asarray(w, dtype=np.float64) * (1.0 / q)) * q, dtype=np.float64)
 
 

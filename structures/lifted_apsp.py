@@ -29,3 +29,36 @@ def run_days(  # type: ignore[no-untyped-def]
 def reset_path(stack, meta, bstate):  # type: ignore[no-untyped-def]
     """``structures.engine.reset_path`` with the dense APSP as base."""
     engine.reset_path(stack, meta, bstate, apsp_dense.undo_to)
+
+
+@kernel
+def run_days_light(  # type: ignore[no-untyped-def]
+    days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
+    ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
+):
+    """:func:`structures.engine.run_days` with the light APSP (distances only) as base."""
+    return engine.run_days(
+        days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
+        apsp_dense.insert_light, apsp_dense.mark_light, apsp_dense.undo_to_light, apsp_dense.distance,
+        ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, start, queries, qpos, out, day0,
+    )
+
+
+@kernel
+def reset_path_light(stack, meta, bstate):  # type: ignore[no-untyped-def]
+    """:func:`structures.engine.reset_path` with the light APSP as base."""
+    engine.reset_path(stack, meta, bstate, apsp_dense.undo_to_light)
+
+
+@kernel
+def lifted_step_light(  # type: ignore[no-untyped-def]
+    days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
+    ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
+):
+    """:func:`structures.engine.lifted_step` with the light APSP as base (used to rebuild the path
+    when the weight grid grows)."""
+    return engine.lifted_step(
+        days, spay_i, spay_f, cand, inst, elem, stack, meta, bstate,
+        apsp_dense.insert_light, apsp_dense.mark_light, apsp_dense.undo_to_light,
+        ev_elem, ev_op, ev_u, ev_v, ev_w, ev_pdel, log_day0, target, budget,
+    )
