@@ -63,6 +63,7 @@ from .objectives import Coverage, CustomObjective, FacilityLocation, FeatureBase
 from .submodular import DynamicSubmodular, LazyGreedy, LeveledSubmodular, SieveRerun, SieveStreaming, SubmodularStats
 from .offline_apsp import offline_apsp
 from .timeline import TimedBipartiteness, TimedConnectivity
+from .timed_submodular import TimedSubmodular
 from .windows import iter_windows, window_bipartiteness, window_connectivity
 from .errors import (
     CapacityError,
@@ -89,6 +90,7 @@ __all__ = [
     "HDTConnectivity",
     "TimedConnectivity",
     "TimedBipartiteness",
+    "TimedSubmodular",
     "window_connectivity",
     "window_bipartiteness",
     "iter_windows",

@@ -154,3 +154,48 @@ def _compile_bindings(phi: Callable[..., Any], psi: Callable[..., Any]) -> Bindi
 
     return Bindings(singletons_, run_days_, _reset_path, lifted_step_, sieve_run_, leveled_apply_, lazy_greedy_,
                     phi, psi)
+
+
+# -- the expiry stack over the sieve (time-keyed items, ``structures.expiry_sieve``) --------
+
+_EXPIRY_CUSTOM: dict[tuple[Any, Any], Callable[..., Any]] = {}
+
+
+def expiry_chunk(bindings: Bindings) -> Callable[..., Any]:
+    """The chunk kernel of the expiry stack over Sieve-Streaming for one objective's bindings.
+
+    The built-in objectives get the cached kernel of ``structures.expiry_sieve``; a
+    user's ``phi`` / ``psi`` get one compiled at run time, once per process and pair of
+    functions (as ``make_bindings``)."""
+    from . import expiry_sieve
+
+    if bindings.phi is objectives.builtin_phi and bindings.psi is objectives.builtin_psi:
+        return expiry_sieve.run_chunk  # type: ignore[no-any-return]
+    key = (bindings.phi, bindings.psi)
+    got = _EXPIRY_CUSTOM.get(key)
+    if got is None:
+        got = _EXPIRY_CUSTOM[key] = _compile_expiry_chunk(bindings.phi, bindings.psi)
+    return got
+
+
+def _compile_expiry_chunk(phi: Callable[..., Any], psi: Callable[..., Any]) -> Callable[..., Any]:
+    from . import expiry_queue
+
+    @numba.njit(nogil=True, inline="always")
+    def b_insert(b, pay_i, pay_f, i):  # type: ignore[no-untyped-def]
+        return sieve.insert_item(b, pay_i[i, 0], phi, psi)
+
+    @numba.njit(nogil=True)
+    def run_chunk_(  # type: ignore[no-untyped-def]
+        stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate,
+        ev_time, ev_op, ev_key, ev_a, ev_b, ev_w, ev_exp, free, nfree,
+        q_time, q_a, q_b, out, freed, end_time,
+    ):
+        return expiry_queue.run_chunk(
+            stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate,
+            b_insert, sieve.mark, sieve.undo_to, sieve.query,
+            ev_time, ev_op, ev_key, ev_a, ev_b, ev_w, ev_exp, free, nfree,
+            q_time, q_a, q_b, out, freed, end_time,
+        )
+
+    return run_chunk_  # type: ignore[no-any-return]
