@@ -29,18 +29,24 @@ _R = TypeVar("_R", bound="Race")
 class Race:
     """The lifted engine (union-find base) raced against HDT over a shared event log."""
 
-    def __init__(self, engine: LiftingEngine, n: int, *, share: float, quantum: int, seed: int) -> None:
+    def __init__(self, engine: LiftingEngine, n: int, *, share: float, quantum: int, seed: int,
+                 adaptive: float | None = None) -> None:
         check_allocation(_hdt.initial_bytes(n), f"the HDT backstop on n={n} vertices")
         self.hdt = _hdt.make(n, 16, int(seed) & ((1 << 62) - 1))
-        self._init_race(engine, share, quantum)
+        self._init_race(engine, share, quantum, adaptive)
 
-    def _init_race(self, engine: LiftingEngine, share: float, quantum: int) -> None:
+    def _init_race(self, engine: LiftingEngine, share: float, quantum: int, adaptive: float | None = None) -> None:
         """The race counters, clocks and the empty event log (shared by every race driver)."""
         self.engine = engine
         self.rmeta = np.zeros(_r.R_SIZE, dtype=np.int64)
         self.rmeta[_r.R_QUANTUM] = int(quantum)
         self.rf = np.zeros(_r.F_SIZE, dtype=np.float64)
         self.rf[_r.F_SHARE] = float(share)
+        # adaptive: the share moves within [share / R, share * R] towards the day's winner
+        # (structures.race_dsu_hdt.adapt_share); fixed: both bounds equal the share
+        R = 1.0 if adaptive is None else float(adaptive)
+        self.rf[_r.F_SHARE_MIN] = float(share) / R
+        self.rf[_r.F_SHARE_MAX] = float(share) * R
         self.log_day0 = 0
         self.n_log = 0
         self.ev_elem = np.zeros(16, dtype=np.int64)

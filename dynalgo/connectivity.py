@@ -31,6 +31,9 @@ _BASE = BaseKernels(_lifted_dsu.run_days, _lifted_dsu.reset_path)
 #: the same base answering a query with the number of components (``run(..., count_components=True)``)
 _COUNT_BASE = BaseKernels(_comp.lifted_run_days_count, _lifted_dsu.reset_path)
 
+#: the adaptive share (the default) moves within [1 / ADAPTIVE_RANGE, ADAPTIVE_RANGE]
+ADAPTIVE_RANGE = 8.0
+
 #: accepted range of ``backstop_share``: beyond it the race's work clocks could overflow
 MIN_SHARE, MAX_SHARE = 1e-6, 1e6
 #: largest ``race_quantum`` (a work budget held in an int64)
@@ -75,8 +78,16 @@ class DynamicConnectivity:
         is at most ``(1 + r)`` times the lifted side's and ``(1 + 1/r)`` times the
         backstop's (plus one step), so bad predictions cost at most a constant
         factor over HDT.  ``None``: the lifted structure alone.
-    backstop_share : float, default 1.0
-        ``r``: work units granted to the backstop per unit granted to the lifted side.
+    backstop_share : float, optional
+        ``r``: work units granted to the backstop per unit granted to the lifted side,
+        fixed.  Default: an adaptive share.  Each settled day the side that has been
+        cheaper per day lately (decayed work over days advanced) gets the work: ``r``
+        becomes ``1/ADAPTIVE_RANGE`` when the lifted side is cheaper and
+        ``ADAPTIVE_RANGE`` (8) when the backstop is.  Every day obeys the race's
+        inequalities with that day's share, so each side's work stays within 8 times
+        the other's plus one step per day (never worse than HDT alone by more than a
+        factor 9, whatever the predictions); while one side stays cheaper, the other
+        costs 1/8 of its work, plus the catch-up of a starved side when it takes over.
     race_quantum : int, optional
         Least work budget of one step of the lifted side while the backstop runs.
         Default: the cost of the cheapest backstop update, ``1 + 8 * L`` units
@@ -151,7 +162,7 @@ class DynamicConnectivity:
         predictions: Predictions | PredictionArrays | None = None,
         *,
         backstop: str | None = "hdt",
-        backstop_share: float = 1.0,
+        backstop_share: float | None = None,
         race_quantum: int | None = None,
         seed: int = 0,
         deterministic_schedule: bool = False,
@@ -161,7 +172,8 @@ class DynamicConnectivity:
         backstop = _validate.choice(backstop, "backstop", ("hdt", None))
         if backstop is not None and self._n > _hdt.MAX_N:
             raise InvalidInputError(f"the HDT backstop takes at most {_hdt.MAX_N} vertices; pass backstop=None")
-        share = _validate.real(backstop_share, "backstop_share", MIN_SHARE, MAX_SHARE)
+        adaptive = backstop_share is None
+        share = 1.0 if adaptive else _validate.real(backstop_share, "backstop_share", MIN_SHARE, MAX_SHARE)
         if race_quantum is None:
             race_quantum = 1 + _race_kernels.WALKS * _hdt.levels(self._n)
         race_quantum = _validate.integer(race_quantum, "race_quantum", 1, MAX_QUANTUM)
@@ -184,7 +196,8 @@ class DynamicConnectivity:
         self._present = np.zeros(max(self._reg.size, 16), dtype=np.bool_)
         self._race: Race | None = None
         if backstop == "hdt":
-            self._race = Race(self._engine, self._n, share=share, quantum=int(race_quantum), seed=int(seed))
+            self._race = Race(self._engine, self._n, share=share, quantum=int(race_quantum), seed=int(seed),
+                              adaptive=ADAPTIVE_RANGE if adaptive else None)
             self._race.reserve(self._reg.size)
 
     def _reserve(self) -> None:

@@ -77,7 +77,20 @@ R_SIZE = 16
 F_CLOCK_L = 0  # virtual clock of the lifted side within the current day (lifted units)
 F_CLOCK_B = 1  # same for the backstop (its units / share)
 F_SHARE = 2
-F_SIZE = 4
+F_SHARE_MIN = 3  # the adaptive share moves within [F_SHARE_MIN, F_SHARE_MAX]; equal: a fixed share
+F_SHARE_MAX = 4
+F_WL = 5  # decayed work of the lifted side (adaptive share), and the days it advanced
+F_DL = 6
+F_WB = 7  # same for the backstop
+F_DB = 8
+F_LAST_WL = 9  # counters at the previous settlement
+F_LAST_DL = 10
+F_LAST_WB = 11
+F_LAST_DB = 12
+F_SIZE = 14
+
+#: weight kept by the adaptive share's cost estimates per settled day
+DECAY = 0.98
 
 #: Euler-tour walks charged per HDT step (see the module docstring)
 WALKS = 8
@@ -105,6 +118,42 @@ def settle_day(rmeta, rf, stack, meta, t, winner):  # type: ignore[no-untyped-de
     end = rf[F_CLOCK_L] if winner == WINNER_LIFTED else rf[F_CLOCK_B]
     rf[F_CLOCK_L] = max(rf[F_CLOCK_L] - end, 0.0)
     rf[F_CLOCK_B] = max(rf[F_CLOCK_B] - end, 0.0)
+
+
+@inline_kernel
+def adapt_share(rf, rmeta, meta):  # type: ignore[no-untyped-def]
+    """Give the side that is cheaper per day the larger share (no-op for a fixed share).
+
+    Each side's cost per day is its recent work divided by the days it advanced
+    (both decayed by ``DECAY`` per settled day).  The side with the lower cost gets
+    the work: the share becomes ``F_SHARE_MIN`` (the backstop gets ``r`` units per
+    lifted unit) when the lifted side is cheaper, ``F_SHARE_MAX`` otherwise.  The
+    choice follows cost, not wins, so a cheap side that is behind still gets the
+    work to catch up.  Each day obeys the race's inequalities with that day's
+    share, so with bounds ``[1 / R, R]`` each side's work is at most ``R`` times the
+    other's plus one step per day (see the race section of the design page).
+    """
+    lo = rf[F_SHARE_MIN]
+    hi = rf[F_SHARE_MAX]
+    if lo >= hi:
+        return
+    wl = rmeta[R_WORK_L]
+    dl = meta[engine.M_DAY]
+    wb = rmeta[R_WORK_B]
+    db = rmeta[R_DAY_B]
+    rf[F_WL] = DECAY * rf[F_WL] + (wl - rf[F_LAST_WL])
+    rf[F_DL] = DECAY * rf[F_DL] + (dl - rf[F_LAST_DL])
+    rf[F_WB] = DECAY * rf[F_WB] + (wb - rf[F_LAST_WB])
+    rf[F_DB] = DECAY * rf[F_DB] + (db - rf[F_LAST_DB])
+    rf[F_LAST_WL] = wl
+    rf[F_LAST_DL] = dl
+    rf[F_LAST_WB] = wb
+    rf[F_LAST_DB] = db
+    if rf[F_DL] <= 0.0 or rf[F_DB] <= 0.0:
+        return  # a side has not advanced yet: keep the share
+    cost_l = rf[F_WL] / rf[F_DL]
+    cost_b = rf[F_WB] / rf[F_DB]
+    rf[F_SHARE] = lo if cost_l <= cost_b else hi
 
 
 @kernel
@@ -164,8 +213,8 @@ def race(  # type: ignore[no-untyped-def]
     """
     nq = queries.shape[0]
     quantum = max(rmeta[R_QUANTUM], 1)
-    share = rf[F_SHARE]
     while True:
+        share = rf[F_SHARE]
         t = rmeta[R_DAY]
         if rmeta[R_SETTLED] < t:
             # virtual clocks in lifted units (the backstop's units count 1/share each),
@@ -222,6 +271,7 @@ def race(  # type: ignore[no-untyped-def]
                     rf[F_CLOCK_B] += w / share
                     rmeta[R_WORK_B] += w
             settle_day(rmeta, rf, stack, meta, t, winner)
+            adapt_share(rf, rmeta, meta)
         winner = rmeta[R_WINNER]
         while qpos < nq and day0 + queries[qpos, 0] <= t:
             if winner == WINNER_LIFTED:

@@ -82,6 +82,32 @@ def test_with_exact_predictions_the_lifted_side_answers_almost_every_day() -> No
     assert g.stats.retriggers == 0
 
 
+@pytest.mark.parametrize("mode", ["exact", "perturbed", "garbage", "none"])
+def test_adaptive_share_answers_and_work_bounds(mode: str, reference: np.ndarray) -> None:
+    """The default race adapts its share within [1/8, 8]: each side's work stays within 8
+    times the other's plus one step per day, and the cheaper side ends up with the work."""
+    from dynalgo.connectivity import ADAPTIVE_RANGE as R
+
+    batch, q = _workload()
+    T = len(batch)
+    g = DynamicConnectivity(N, _preds(batch, mode))
+    assert (g.run(batch, q) == reference).all()
+    r = g.stats.race
+    assert r is not None and r.share in (1 / R, 1.0, R)
+    assert r.days_lifted + r.days_backstop == T
+    hdt_per_update = 1 + _r.WALKS * 9 * 100
+    assert r.backstop_work <= R * r.lifted_work + T * hdt_per_update
+    assert r.lifted_work <= R * r.backstop_work + T * (64 + 16 * 9)
+    alone = DynamicConnectivity(N, _preds(batch, mode), backstop=None)
+    alone.run(batch, q)
+    if mode == "exact":  # the lifted side is far cheaper: the backstop is starved to 1/8
+        assert r.share == 1 / R and r.days_lifted > r.days_backstop
+    if mode in ("garbage", "none"):  # the backstop is cheaper: the lifted side gets 1/8 of its work
+        assert r.share == R and r.lifted_work <= r.backstop_work / R + T * (64 + 16 * 9)
+        assert r.lifted_work < alone.stats.work
+    g.check()
+
+
 def test_race_does_the_lifted_work_of_the_lifted_structure_alone() -> None:
     """Stepping in chunks (resumable windows) does exactly the work of advance()."""
     batch, q = _workload()
