@@ -115,9 +115,9 @@ class ConnectivityMachine(RuleBasedStateMachine):
         return self.g
 
     def _pdel(self, data: st.DataObject) -> int | None:
-        """A random predicted deletion day (absolute), or None, for an insertion."""
+        """A random predicted deletion day (absolute, after the insertion's day ``days + 1``), or None."""
         return data.draw(
-            st.one_of(st.none(), st.integers(1, self.days + 60), st.integers(self.days + 1, self.days + 3)),
+            st.one_of(st.none(), st.integers(self.days + 2, self.days + 60), st.integers(self.days + 2, self.days + 4)),
             label="predicted_deletion",
         )
 
@@ -198,7 +198,8 @@ class ConnectivityMachine(RuleBasedStateMachine):
         nq = int(rng.integers(0, 12))
         qd = np.sort(rng.integers(0, length + 1, size=nq))
         queries = np.stack([qd, rng.integers(0, self.n, nq), rng.integers(0, self.n, nq)], axis=1)
-        pd = np.where(rng.random(length) < 0.5, rng.integers(1, length + 40, size=length), 0)
+        # relative predicted deletions, each after its row's batch day (row k is day k + 1)
+        pd = np.where(rng.random(length) < 0.5, np.arange(length) + 2 + rng.integers(0, 40, size=length), 0)
         out = g.run(make_batch(events), queries, predicted_deletions=pd)
         assert out.dtype == np.bool_ and out.shape == (nq,)
         assert out.tolist() == replay_answers(self.n, events, queries.tolist(), start)
@@ -276,7 +277,8 @@ def test_run_equals_step_replay(
     nq = int(rng.integers(0, 20))
     qd = np.sort(rng.integers(0, length + 1, size=nq))
     queries = np.stack([qd, rng.integers(0, n, nq), rng.integers(0, n, nq)], axis=1).astype(np.int64)
-    pd = np.where(rng.random(length) < pd_rate, rng.integers(1, length + 30, size=length), 0).astype(np.int64)
+    pd = np.where(rng.random(length) < pd_rate, np.arange(length) + 2 + rng.integers(0, 30, size=length),
+                  0).astype(np.int64)
 
     out = g_run.run(make_batch(events), queries, predicted_deletions=pd)
 
@@ -328,7 +330,7 @@ def _long_sequence(seed: int) -> tuple[int, list[Event], predictors.PredictionAr
         else:
             d = nxt_del.pop((u, v), 0)
             if k >= 800 and d > 0 and rng.random() < 0.7:
-                pd[k] = max(1, d + int(rng.integers(-20, 21)))
+                pd[k] = max(k + 2, d + int(rng.integers(-20, 21)))  # after the insertion (day k + 1)
     return n, events, preds, pd
 
 
@@ -380,6 +382,7 @@ def test_long_run_api_doubles_horizon_and_matches_steps(backstop: str | None) ->
         queries = np.stack([qd, rng.integers(0, n, qd.size), rng.integers(0, n, qd.size)], axis=1)
         # the run API takes predicted deletions relative to the batch
         rel = np.where(pd[pos : pos + chunk] > day0, pd[pos : pos + chunk] - day0, 0)
+        assert np.all((rel == 0) | (rel > np.arange(chunk) + 1))
         out = g_run.run(make_batch(ev), queries, predicted_deletions=rel)
         assert out.tolist() == replay_answers(n, ev, queries.tolist(), start)
         for k, (op, u, v) in enumerate(ev):
