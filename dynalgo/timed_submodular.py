@@ -230,15 +230,14 @@ class TimedSubmodular:
 
         ``oracle_calls`` (singleton values and marginal gains of the sieve),
         ``applied`` (items offered to the sieve, first offers and re-applications),
-        ``reapplied`` (offers again after a dig), ``undone`` (undo steps),
-        ``expired``, ``renewals``, ``early_deletions``.
+        ``reapplied`` (offers again after a dig), ``expired``, ``renewals``,
+        ``early_deletions``.
         """
         m = self._meta
         return {
             "oracle_calls": int(self._sieve.meta[_sv.M_CALLS]),
             "applied": int(m[_xq.M_APPLIED]),
             "reapplied": int(m[_xq.M_REPUSHED]),
-            "undone": int(m[_xq.M_UNDONE]),
             "expired": int(m[_xq.M_EXPIRED]),
             "renewals": int(m[_xq.M_RENEWALS]),
             "early_deletions": int(m[_xq.M_EARLY]),
