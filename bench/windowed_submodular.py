@@ -109,12 +109,12 @@ def run_config(name: str, edges: dynalgo.TemporalEdges, span: int, slide: int, k
     # comes after every arrival at t even when arrivals at t straddle two chunks
     live = []
     t0 = time.perf_counter()
-    vals_t = []
+    got = []
     for p in pieces:
-        vals_t.append(s.extend(*p))
+        got.append(s.extend(*p))
         live.append(len(s))
     wall_t = time.perf_counter() - t0
-    vals_t = np.concatenate(vals_t)
+    vals_t = np.concatenate(got)
     st = s.stats
 
     # -- the backstop, and lazy greedy at each slide end ---------------------------------------

@@ -198,4 +198,4 @@ def _compile_expiry_chunk(phi: Callable[..., Any], psi: Callable[..., Any]) -> C
             q_time, q_a, q_b, out, freed, end_time,
         )
 
-    return run_chunk_  # type: ignore[no-any-return]
+    return run_chunk_
