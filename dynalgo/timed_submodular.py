@@ -122,10 +122,12 @@ class TimedSubmodular:
         self._hv = np.zeros(size, dtype=np.int64)
 
     def _reserve(self, extra: int) -> None:
-        """Room for ``extra`` more live items (doubling; a live item is a distinct item id)."""
+        """Room for ``extra`` more insertions (doubling).  Slots freed inside a chunk are only
+        reused after it, so a chunk needs a slot for each of its insertions, even when the
+        same item expires and comes back several times in it."""
         cap = self._stk.shape[0]
         live = int(self._meta[_xq.M_LIVE])
-        need = min(live + extra, max(self._objective.n, 1))
+        need = live + extra
         if need <= cap:
             return
         new = max(2 * cap, need)

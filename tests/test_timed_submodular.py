@@ -247,6 +247,21 @@ def test_sliding_window_on_college_msg_activities() -> None:
     assert st_["reapplied"] <= 4 * np.log2(W) * N
 
 
+def test_an_item_coming_back_many_times_in_one_chunk() -> None:
+    """Slots freed inside a chunk are reused only after it: a chunk where the same items
+    expire and come back many times needs more slots than there are items."""
+    f = Coverage([[0], [1, 2]])
+    s = TimedSubmodular(f, k=1)
+    t = np.arange(200)
+    vals = s.extend(t % 2, t, t + 1, query_times=t)
+    assert vals.tolist() == [1.0 if x % 2 == 0 else 2.0 for x in range(200)]
+    assert len(s) == 1 and s.stats["expired"] == 199
+    s.check()
+    vals = s.extend(np.zeros(300, np.int64), np.arange(300, 600), np.arange(301, 601), query_times=[599, 600])
+    assert vals.tolist() == [1.0, 0.0]
+    s.check()
+
+
 def test_renewal_and_early_delete() -> None:
     f = Coverage([[0, 1], [1, 2], [3], [4, 5, 6]])
     s = TimedSubmodular(f, k=2)
