@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from structures import components as _comp
 from structures import dsu as _dsu
 from structures import expiry_dsu as _xd
 from structures import expiry_parity as _xp
@@ -382,6 +383,42 @@ class _TimedGraph:
                 raise InvalidInputError("a chunk is (u, v, time, expiry, queries)")
             u, v, t, x, q = chunk
             yield self.extend(u, v, t, x, q)
+
+    # -- components (both bases keep the union-find parent array first) -------------------
+    def component(self, v: int) -> int:
+        """A label of the component of ``v`` at the current time: one of its vertices, the
+        same for the whole component; valid until the next update or expiry."""
+        vi = vertex(v, self._n, "v")
+        return int(_comp.uf_label(self._base[0], vi))
+
+    def component_size(self, v: int) -> int:
+        """Number of vertices in the component of ``v`` (O(n log n))."""
+        vi = vertex(v, self._n, "v")
+        return int(_comp.uf_size(self._base[0], vi))
+
+    def component_members(self, v: int) -> NDArray[np.int64]:
+        """The vertices of the component of ``v``, in increasing order."""
+        vi = vertex(v, self._n, "v")
+        out = np.empty(self._n, dtype=np.int64)
+        k = int(_comp.uf_members(self._base[0], vi, out))
+        return out[:k].copy()
+
+    def component_labels(self) -> NDArray[np.int64]:
+        """``component`` of every vertex at once (int64 array of length ``n``)."""
+        out = np.empty(self._n, dtype=np.int64)
+        _comp.uf_labels(self._base[0], out)
+        return out
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """The present pairs as ``(min, max)`` tuples (a snapshot of :meth:`edges`)."""
+        for a, b in self.edges().tolist():
+            yield a, b
+
+    def __contains__(self, edge: object) -> bool:
+        """``(u, v) in g``: whether the pair is present now."""
+        if not isinstance(edge, tuple) or len(edge) != 2:
+            raise InvalidInputError(f"an edge is a pair (u, v), got {edge!r}")
+        return self.has_edge(edge[0], edge[1])
 
     # -- inspection ---------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:

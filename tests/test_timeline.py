@@ -107,6 +107,17 @@ class TimelineMachine(RuleBasedStateMachine):
         G.add_nodes_from(range(self.n))
         G.add_edges_from(present)
         assert self.g.num_components == nx.number_connected_components(G)
+        labels = self.g.component_labels()
+        assert len(self.g) == len(present) and list(self.g) == present
+        for comp in nx.connected_components(G):
+            members = sorted(comp)
+            assert len({int(labels[x]) for x in members}) == 1
+            x = members[0]
+            assert self.g.component(x) == labels[x] and self.g.component_size(x) == len(members)
+            assert self.g.component_members(x).tolist() == members
+        assert len(set(labels.tolist())) == self.g.num_components
+        for e in present[:2]:
+            assert e in self.g
 
 
 TestTimelineMachine = pytest.mark.boundscheck(TimelineMachine.TestCase)
