@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import warnings
+
 import numba
 
 # numba's compiler option that turns reference counting off; numba's published type
@@ -29,16 +31,40 @@ import numba
 _NO_NRT: dict[str, Any] = {"_nrt": False}
 
 
+_warned = False
+
+
+def _jit(fn: Callable[..., Any], **options: Any) -> Any:
+    """``numba.njit(cache=True, nogil=True, **options)``, or uncached with one warning when no
+    cache location is writable (numba then raises ``RuntimeError: no locator available``)."""
+    global _warned
+    try:
+        return numba.njit(cache=True, nogil=True, **options)(fn)
+    except RuntimeError as err:
+        if "no locator available" not in str(err):
+            raise
+        if not _warned:
+            _warned = True
+            warnings.warn(
+                "dynalgo: no writable place for numba's cache (the install directory is read-only and "
+                "so is the user cache directory); kernels are compiled in every process. Set "
+                "NUMBA_CACHE_DIR to a writable directory to keep them.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return numba.njit(cache=False, nogil=True, **options)(fn)
+
+
 def kernel(fn: Callable[..., Any]) -> Any:
     """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``, without reference counting."""
-    return numba.njit(cache=True, nogil=True, **_NO_NRT)(fn)
+    return _jit(fn, **_NO_NRT)
 
 
 def inline_kernel(fn: Callable[..., Any]) -> Any:
     """Like ``kernel``, and inlined into its callers at numba-IR level (small hot helpers)."""
-    return numba.njit(cache=True, nogil=True, inline="always", **_NO_NRT)(fn)
+    return _jit(fn, inline="always", **_NO_NRT)
 
 
 def alloc_kernel(fn: Callable[..., Any]) -> Any:
     """A kernel that allocates or returns arrays: ``numba.njit(cache=True, nogil=True)`` with NRT."""
-    return numba.njit(cache=True, nogil=True)(fn)
+    return _jit(fn)
