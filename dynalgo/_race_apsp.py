@@ -27,9 +27,11 @@ class APSPRace(Race):
                  floor: float = _r.FLOOR) -> None:
         self.backstop = _dyn.make(n, undirected)
         self._init_race(engine, share, quantum)
+        assert self.rf.shape[0] <= _r.APSP_F0, "the race's float entries overlap those of the APSP race"
         rf = np.zeros(_r.F_SIZE_APSP, dtype=np.float64)
         rf[: self.rf.shape[0]] = self.rf
         rf[_r.F_FLOOR] = float(floor)
+        rf[_r.F_LEADER] = -1.0
         self.rf = rf
 
     def reserve(self, n_elements: int) -> None:

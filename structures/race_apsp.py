@@ -10,29 +10,34 @@ between rows of an insertion's relaxation and between sources of a
 deletion's repair (:func:`structures.apsp_dynamic.step`), so a long repair no
 longer runs to completion after the lifted side has caught up.
 
-Three refinements of the plain race:
+Two refinements of the plain race:
 
 * **Skipping leaves.**  A lifted side that lags by several days handles the
   buffered events at once and then moves its path straight to today's leaf
   (:func:`lifted_skip`): the windows of the skipped leaves are never entered.
-* **The loser's share.**  The side that did not answer the previous day (the
-  loser) runs at ``rf[F_FLOOR]`` (default 1/16) times its plain share while
-  its expected cost of a day is above the leader's (:func:`loser_share`): a
-  moving average of the backstop's work per day (times its backlog, when it is
-  the loser) and of the lifted side's work per day when it completes one day
-  after another.  When the leader's day costs more than ``RAMP`` times its
-  average, the loser's share grows with that cost back to the plain share, so
-  a day costs at most a constant factor over the faster side's day plus that
-  ramp.  ``rf[F_FLOOR] = 1`` is the plain race.
+* **A leader by cost.**  Each side keeps a moving average of its work per
+  day: the backstop over the days it applies, the lifted side over the days
+  it completes one after another (catching up a lag is cheaper per day but
+  does not let it answer; while it lags, its average ages by ``AGING`` per
+  day, so it is tried again after a while).  The side with the lower average
+  leads (with hysteresis: the lifted side takes the lead when ``TIE_L`` times
+  cheaper, the backstop when ``TIE_B`` times); the other side runs at
+  ``rf[F_FLOOR]`` (default 1/16) times its plain share (:func:`loser_share`).
+  When the leader's day costs more than ``RAMP`` times its average (and more
+  than the other side needs to catch up), the other side's share grows with
+  that cost back to the plain share, so a day costs at most a constant factor
+  over the faster side's, plus that threshold.  ``rf[F_FLOOR] = 1`` is the
+  plain race.
 
 Work units (deterministic): L counts base work plus scanned slots
 (``M_BASE_WORK + M_SCAN``) plus one per skipped event; B counts cells examined
 by relaxations, rows tested, arcs scanned by repairs and ``ceil(log2 n)`` per
 heap operation (:mod:`structures.apsp_dynamic`).  The backstop's clock
-advances by ``B_FACTOR`` lifted units per backstop unit: measured with
-``python -m bench.apsp``'s workloads (each side alone, whole sequence), the
-lifted side spends 3.0 ns (n = 300) to 4.5 ns (n = 1,000) per unit, the backstop
-3.6 to 4.9 ns, so ``B_FACTOR = 1``.  ``rmeta[R_WORK_B]`` counts raw backstop
+advances by ``B_FACTOR`` lifted units per backstop unit.  Measured on the
+update phases of ``bench.apsp_workloads`` at n = 1,000 (each side alone), the
+lifted side spends 3.7 to 6.9 ns per unit and the backstop 1.9 to 4.7 ns
+(road 3.97 / 3.59, hubs 3.68 / 1.93, random churn 6.94 / 4.67), so
+``B_FACTOR = 0.7``.  ``rmeta[R_WORK_B]`` counts raw backstop
 units.
 
 The kernels take plain arrays only (the base kernels are bound inside), so
@@ -57,46 +62,52 @@ __all__ = [
     "B_FACTOR", "F_CLOCK_B", "F_CLOCK_L", "F_SHARE", "F_SIZE", "R_BACKLOG_B", "R_BACKLOG_B_MAX", "R_BACKLOG_L",
     "R_BACKLOG_L_MAX", "R_DAY", "R_DAY_B", "R_QUANTUM", "R_SETTLED", "R_SIZE", "R_STEPS_L", "R_WINNER", "R_WON_B",
     "R_WON_L", "R_WORK_B", "R_WORK_L", "WINNER_BACKSTOP", "WINNER_LIFTED", "backstop_apply", "backstop_catch_up",
-    "lifted_skip", "lifted_step", "race", "F_EWMA_B", "F_EWMA_L", "F_FLOOR", "F_SIZE_APSP", "F_TODAY_B", "F_TODAY_L", "FLOOR",
+    "lifted_skip", "lifted_step", "race", "F_EWMA_B", "F_EWMA_L", "F_FLOOR", "F_LEADER", "F_SIZE_APSP", "F_TODAY_B", "F_TODAY_L", "FLOOR",
     "loser_share",
 ]
 
 #: lifted units of clock per backstop unit (see the module docstring)
-B_FACTOR = 1.0
+B_FACTOR = 0.7
 
-# entries of ``rf`` beyond those of ``structures.race_dsu_hdt``
-F_EWMA_L = 4  # moving average of the lifted side's work per day when it completes one day after another
-F_EWMA_B = 5  # moving average of the backstop's work per day (lifted units: B_FACTOR times its own)
-F_TODAY_L = 6  # work of each side on the day being raced
-F_TODAY_B = 7
-F_FLOOR = 8  # least share of the side that did not answer the previous day (1: a plain race)
-F_ACC_L = 9  # lifted work since the lifted side last completed a day
-F_LAST_L = 10  # that day
-F_ACC_B = 11  # backstop work on the day it is applying
-F_SIZE_APSP = 12
+# entries of ``rf`` of this race, at fixed positions past those of :mod:`structures.race_dsu_hdt`
+# (which may grow up to APSP_F0 entries without a clash)
+APSP_F0 = 32
+F_EWMA_L = APSP_F0 + 0  # moving average of the lifted side's work per day when it completes one day after another
+F_EWMA_B = APSP_F0 + 1  # moving average of the backstop's work per day (lifted units: B_FACTOR times its own)
+F_TODAY_L = APSP_F0 + 2  # work of each side on the day being raced
+F_TODAY_B = APSP_F0 + 3
+F_FLOOR = APSP_F0 + 4  # least share of the side that did not answer the previous day (1: a plain race)
+F_ACC_L = APSP_F0 + 5  # lifted work since the lifted side last completed a day
+F_LAST_L = APSP_F0 + 6  # that day
+F_ACC_B = APSP_F0 + 7  # backstop work on the day it is applying
+F_LEADER = APSP_F0 + 8  # the side expected to be cheaper (-1: none yet)
+F_SIZE_APSP = APSP_F0 + 10
 
 #: default of ``rf[F_FLOOR]``
 FLOOR = 1.0 / 16.0
 #: the loser's share starts to grow once the leader's day exceeds RAMP times its average day
 RAMP = 4.0
-#: weight of the newest day in the moving averages
-EWMA_NEW = 0.125
+#: factor applied per day to the cost estimate of a lagging lifted side held at the floor
+AGING = 1.0 - 1.0 / 4096.0
+#: weight of the newest sample in the moving averages: the lifted side's cost per day is heavy
+#: tailed (a day whose path crosses a high window boundary re-inserts a large window), so its
+#: average must be slow to see the tail; the backstop's is not, and it follows the workload quickly
+EWMA_NEW_L = 1.0 / 256.0
+#: the lead changes side only when the other side's average is lower by a factor: TIE_L for the
+#: lifted side to take it, TIE_B for the backstop (the averages are noisy, a change of lead costs
+#: the new leader a catch-up, and the lifted side's sample average underestimates its heavy tail,
+#: so on near ties the backstop is preferred)
+TIE_L = 2.0
+TIE_B = 1.25
+EWMA_NEW_B = 1.0 / 64.0
 
 
 @kernel
-def loser_share(floor, today, avg, loser_avg):  # type: ignore[no-untyped-def]
-    """Share of the side that did not answer the previous day, relative to the plain race.
-
-    1 (the plain race) when the floor is 1, when either side has no average
-    cost per day yet, or when the loser's average ``loser_avg`` is below the
-    leader's ``avg`` (it is expected to win).  Otherwise ``floor`` while the
-    leader's work on this day is at most ``RAMP`` times its average, then
-    growing in proportion to that work, up to 1 at ``RAMP / floor`` times the
-    average.
-    """
-    if floor >= 1.0 or not (avg > 0.0) or not (loser_avg > 0.0) or loser_avg < avg:
-        return 1.0
-    g = floor * today / (RAMP * avg)
+def loser_share(floor, today, threshold):  # type: ignore[no-untyped-def]
+    """Share of the side expected to be slower, relative to the plain race: ``floor`` while the
+    leader's work on this day is at most ``threshold``, then growing in proportion to that work, up
+    to 1 (the plain race) at ``threshold / floor``."""
+    g = floor * today / threshold
     if g < floor:
         return floor
     if g > 1.0:
@@ -105,10 +116,10 @@ def loser_share(floor, today, avg, loser_avg):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _ewma(avg, x):  # type: ignore[no-untyped-def]
+def _ewma(avg, x, alpha):  # type: ignore[no-untyped-def]
     if not (avg > 0.0):
         return max(x, 1.0)
-    return avg + EWMA_NEW * (max(x, 1.0) - avg)
+    return avg + alpha * (max(x, 1.0) - avg)
 
 
 @kernel
@@ -203,19 +214,29 @@ def race(  # type: ignore[no-untyped-def]
         t = rmeta[R_DAY]
         if rmeta[R_SETTLED] < t:
             winner = -1
-            leader = rmeta[R_WINNER]
             rf[F_TODAY_L] = 0.0
             rf[F_TODAY_B] = 0.0
+            # the leader is the side expected to be cheaper per day (none: a plain race)
+            # (hysteresis: the other side takes the lead only when cheaper by the factor TIE_L or TIE_B)
+            leader = -1
+            if rf[F_FLOOR] < 1.0 and rf[F_EWMA_L] > 0.0 and rf[F_EWMA_B] > 0.0:
+                prev = np.int64(rf[F_LEADER])
+                if prev == WINNER_LIFTED:
+                    leader = WINNER_BACKSTOP if TIE_B * rf[F_EWMA_B] < rf[F_EWMA_L] else WINNER_LIFTED
+                elif prev == WINNER_BACKSTOP:
+                    leader = WINNER_LIFTED if TIE_L * rf[F_EWMA_L] < rf[F_EWMA_B] else WINNER_BACKSTOP
+                else:
+                    leader = WINNER_LIFTED if rf[F_EWMA_L] <= rf[F_EWMA_B] else WINNER_BACKSTOP
+                rf[F_LEADER] = leader
+            share_l = 1.0
+            share_b = share
             while winner < 0:
                 if leader == WINNER_LIFTED:
-                    g = loser_share(rf[F_FLOOR], rf[F_TODAY_L], rf[F_EWMA_L],
-                                    rf[F_EWMA_B] * (t - rmeta[R_DAY_B]))
-                    share_b = share * g
-                    share_l = 1.0
-                else:
-                    g = loser_share(rf[F_FLOOR], rf[F_TODAY_B], rf[F_EWMA_B], rf[F_EWMA_L])
-                    share_b = share
-                    share_l = g
+                    # the backstop cannot answer before it has applied its backlog
+                    catch = rf[F_EWMA_B] * (t - rmeta[R_DAY_B])
+                    share_b = share * loser_share(rf[F_FLOOR], rf[F_TODAY_L], max(RAMP * rf[F_EWMA_L], catch))
+                elif leader == WINNER_BACKSTOP:
+                    share_l = loser_share(rf[F_FLOOR], rf[F_TODAY_B], max(RAMP * rf[F_EWMA_B], rf[F_EWMA_L]))
                 b_done = rmeta[R_DAY_B] >= t
                 if b_done and rf[F_CLOCK_B] <= rf[F_CLOCK_L]:
                     winner = WINNER_BACKSTOP
@@ -235,7 +256,10 @@ def race(  # type: ignore[no-untyped-def]
                         # its cost per day in step with the race (catching up a lag is cheaper
                         # per day but does not let it answer)
                         if meta[engine.M_DAY] == rf[F_LAST_L] + 1:
-                            rf[F_EWMA_L] = _ewma(rf[F_EWMA_L], rf[F_ACC_L])
+                            rf[F_EWMA_L] = _ewma(rf[F_EWMA_L], rf[F_ACC_L], EWMA_NEW_L)
+                        elif not (rf[F_EWMA_L] > 0.0):
+                            # no sample yet: start from the cost per day of catching up (low)
+                            rf[F_EWMA_L] = _ewma(0.0, rf[F_ACC_L] / (meta[engine.M_DAY] - rf[F_LAST_L]), EWMA_NEW_L)
                         rf[F_LAST_L] = meta[engine.M_DAY]
                         rf[F_ACC_L] = 0.0
                     rmeta[R_WORK_L] += used
@@ -258,9 +282,13 @@ def race(  # type: ignore[no-untyped-def]
                     rf[F_TODAY_B] += B_FACTOR * w
                     rf[F_ACC_B] += B_FACTOR * w
                     if done:
-                        rf[F_EWMA_B] = _ewma(rf[F_EWMA_B], rf[F_ACC_B])
+                        rf[F_EWMA_B] = _ewma(rf[F_EWMA_B], rf[F_ACC_B], EWMA_NEW_B)
                         rf[F_ACC_B] = 0.0
                     rmeta[R_WORK_B] += w
+            if leader == WINNER_BACKSTOP and meta[engine.M_DAY] < t:
+                # a lagging lifted side gives no news of its cost per day: its estimate ages, so
+                # that it is tried again at the full share after a while (the workload may change)
+                rf[F_EWMA_L] *= AGING
             settle_day(rmeta, rf, stack, meta, t, winner)
         winner = rmeta[R_WINNER]
         while qpos < nq and day0 + queries[qpos, 0] <= t:
