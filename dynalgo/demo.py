@@ -125,12 +125,24 @@ def run_demo(
     t0 = time.perf_counter()
     tiny = batch[:50]
     tq = queries[:10] * [0, 1, 1]
-    DynamicConnectivity(n, predictors.exact(tiny), backstop=None).run(tiny, tq)
-    DynamicConnectivity(n, None, backstop=None).run(tiny, tq, predicted_deletions=np.zeros(len(tiny), dtype=np.int64))
-    DynamicConnectivity(n, None).run(tiny, tq)
-    HDTConnectivity(n).run(tiny, tq)
-    offline_connectivity(n, tiny, tq)
-    TimedConnectivity(n).extend([0, 1], [1, 2], [0, 1], [5, 6], [[1, 0, 2]])
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("time-keyed connectivity", lambda: TimedConnectivity(n).extend([0, 1], [1, 2], [0, 1], [5, 6], [[1, 0, 2]])),
+        ("lifted union-find, exact predictions",
+         lambda: DynamicConnectivity(n, predictors.exact(tiny), backstop=None).run(tiny, tq)),
+        ("lifted union-find, predicted deletions", lambda: DynamicConnectivity(n, None, backstop=None).run(
+            tiny, tq, predicted_deletions=np.zeros(len(tiny), dtype=np.int64))),
+        ("race against HDT", lambda: DynamicConnectivity(n, None).run(tiny, tq)),
+        ("HDT", lambda: HDTConnectivity(n).run(tiny, tq)),
+        ("offline algorithm", lambda: offline_connectivity(n, tiny, tq)),
+    ]
+    if progress:
+        print("dynalgo demo: preparing the compiled kernels (compiled once, then loaded from numba's "
+              "cache in a fraction of a second)", file=sys.stderr, flush=True)
+    for i, (what, fn) in enumerate(steps):
+        t1 = time.perf_counter()
+        fn()
+        if progress:
+            print(f"  [{i + 1}/{len(steps)}] {what}: {time.perf_counter() - t1:.1f} s", file=sys.stderr, flush=True)
     warm = time.perf_counter() - t0
 
     t0 = time.perf_counter()
