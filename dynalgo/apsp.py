@@ -108,11 +108,13 @@ class DynamicAPSP:
         ``False``: every update inserts or deletes both arcs ``u -> v`` and
         ``v -> u`` with one weight (an undirected edge, one day).  A negative
         undirected edge is a negative cycle of two arcs and is rejected.
-    backstop : {"dynamic", None}, default "dynamic"
+    backstop : {"auto", "dynamic", None}, default "auto"
         Race the lifted structure against the fully dynamic backstop ([LS]
         Alg. C.2): every day both get the update and are stepped alternately
         with work budgets until one has caught up; that one answers the day's
-        queries.  ``None``: the lifted structure alone.
+        queries.  ``None``: the lifted structure alone.  ``"auto"``:
+        ``"dynamic"``, or ``None`` in the light mode (``paths=False``), which
+        has no backstop.
     backstop_share : float, default 1.0
         ``r``: work units granted to the backstop per unit granted to the lifted side.
     race_quantum : int, default 64
@@ -126,11 +128,20 @@ class DynamicAPSP:
         Seed of the random partition tree and of the randomized schedule.
     deterministic_schedule : bool, default False
         Place conflicting predicted events on the nearest free day.
+    paths : bool, default True
+        ``False``: the light mode, distances only.  No next-hop matrix, no
+        arc-weight matrix and no backstop; :meth:`path` raises
+        :class:`PathsUnavailableError`; weights must be non-negative.
+    dtype : numpy.float64 or numpy.float32, default float64
+        Type of the distances.  float32 (light mode only) halves the distance
+        matrix and the undo log, on a grid of 24 significant bits (see
+        :attr:`quantum`).
 
     Raises
     ------
     InvalidInputError
-        If ``n`` is not a positive integer up to 16,384, or an option is invalid.
+        If ``n`` is not a positive integer up to 16,384, or an option is invalid
+        (float32 with ``paths=True``, or a backstop with ``paths=False``).
     CapacityError
         If the dense matrices would not fit in this machine's memory (before allocating).
     PredictionError
@@ -372,10 +383,10 @@ class DynamicAPSP:
         """The spacing ``q`` of today's weight grid (0.0 before the first non-zero weight).
 
         The numeric contract: each weight is rounded to the nearest multiple of
-        ``q = 2^(E + L - 53)``, where every weight seen so far is at most ``2^E``
+        ``q = 2^(E + L - 53)`` (``2^(E + L - 24)`` with float32 distances), where every weight seen so far is at most ``2^E``
         in magnitude (``E`` is the exponent of the largest weight plus 4, and
         grows only when a weight beyond ``2^E`` arrives) and ``2^L >= 8 n``; on
-        this grid every sum the structure forms is exact in float64.  A cycle is
+        this grid every sum the structure forms is exact in the distance type.  A cycle is
         negative when its grid weight is below ``-(n + 1024) q``; a new arc
         that closes a cycle of grid weight between that and 0 is *bumped*: its
         stored weight is raised just enough to make the cycle weigh 0.
