@@ -35,12 +35,12 @@ from . import _validate
 from .errors import InvalidInputError, ItemError, MissingElementError, TimelineError
 from .objectives import Objective
 from .submodular import _check_k_eps, _check_objective, _singletons
-from .timeline import _MIN_TIME, NEVER, _home, _time, _time_array
+from .timeline import _MIN_TIME, NEVER, _ExpiryStore, _home, _time, _time_array
 
 __all__ = ["TimedSubmodular"]
 
 
-class TimedSubmodular:
+class TimedSubmodular(_ExpiryStore):
     """Monotone submodular maximization over items that expire at known times.
 
     Parameters
@@ -103,53 +103,6 @@ class TimedSubmodular:
         self._meta = np.zeros(_xq.META_LEN, dtype=np.int64)
         self._meta[_xq.M_FORCED] = -1
         self._alloc(16)
-
-    # -- storage ------------------------------------------------------------------------
-    def _alloc(self, cap: int) -> None:
-        self._stk = np.zeros((cap, 3), dtype=np.int64)
-        self._el = np.zeros((cap, _xq.EL_COLS), dtype=np.int64)
-        self._el[:, _xq.E_POS] = -1
-        self._el[:, _xq.E_KEY] = -1
-        self._scr = np.zeros((cap, 4), dtype=np.int64)
-        self._pay_i = np.zeros((cap, 2), dtype=np.int64)
-        self._pay_f = np.zeros(cap, dtype=np.float64)
-        self._free = np.arange(cap - 1, -1, -1, dtype=np.int64)
-        self._nfree = cap
-        size = 16
-        while size < 2 * cap:
-            size *= 2
-        self._hk = np.full(size, -1, dtype=np.int64)
-        self._hv = np.zeros(size, dtype=np.int64)
-
-    def _reserve(self, extra: int) -> None:
-        """Room for ``extra`` more insertions (doubling).  Slots freed inside a chunk are only
-        reused after it, so a chunk needs a slot for each of its insertions, even when the
-        same item expires and comes back several times in it."""
-        cap = self._stk.shape[0]
-        live = int(self._meta[_xq.M_LIVE])
-        need = live + extra
-        if need <= cap:
-            return
-        new = max(2 * cap, need)
-        _validate.check_allocation(new * 120.0, f"TimedSubmodular with {new:,} live items")
-        old = (self._stk, self._el, self._pay_i, self._pay_f, self._free, self._nfree)
-        self._alloc(new)
-        self._stk[:cap] = old[0]
-        self._el[:cap] = old[1]
-        self._pay_i[:cap] = old[2]
-        self._pay_f[:cap] = old[3]
-        nf = old[5]
-        self._free[: new - cap] = np.arange(new - 1, cap - 1, -1, dtype=np.int64)
-        self._free[new - cap: new - cap + nf] = old[4][:nf]
-        self._nfree = new - cap + nf
-        mask = self._hk.shape[0] - 1
-        for e in np.flatnonzero(self._el[:cap, _xq.E_LIVE] == 1):  # the keys of the live items
-            key = int(self._el[e, _xq.E_KEY])
-            i = _home(key, mask)
-            while self._hk[i] != -1:
-                i = (i + 1) & mask
-            self._hk[i] = key
-            self._hv[i] = e
 
     def _run(self, t: NDArray[np.int64], op: NDArray[np.int64], items: NDArray[np.int64], exp: NDArray[np.int64],
              qt: NDArray[np.int64], end: int) -> NDArray[np.float64]:

@@ -91,7 +91,61 @@ def _vertex_array(x: ArrayLike, n: int, what: str) -> NDArray[np.int64]:
     return a.astype(np.int64)
 
 
-class _TimedGraph:
+class _ExpiryStore:
+    """The arrays of the expiry stack (see ``structures.expiry_queue``), grown by doubling
+    between kernel calls: the stack, the element table, scratch, payloads, the free list
+    and the key table.  Shared by every time-keyed structure."""
+
+    _meta: NDArray[np.int64]
+
+    def _alloc(self, cap: int) -> None:
+        self._stk = np.zeros((cap, 3), dtype=np.int64)
+        self._el = np.zeros((cap, _xq.EL_COLS), dtype=np.int64)
+        self._el[:, _xq.E_POS] = -1
+        self._el[:, _xq.E_KEY] = -1
+        self._scr = np.zeros((cap, 4), dtype=np.int64)
+        self._pay_i = np.zeros((cap, 2), dtype=np.int64)
+        self._pay_f = np.zeros(cap, dtype=np.float64)
+        self._free = np.arange(cap - 1, -1, -1, dtype=np.int64)
+        self._nfree = cap
+        size = 16
+        while size < 2 * cap:
+            size *= 2
+        self._hk = np.full(size, -1, dtype=np.int64)
+        self._hv = np.zeros(size, dtype=np.int64)
+
+    def _reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more insertions (doubling).  Slots freed inside a chunk are
+        reused only after it, so a chunk needs a slot for each of its insertions."""
+        cap = self._stk.shape[0]
+        live = int(self._meta[_xq.M_LIVE])
+        if live + extra <= cap:
+            return
+        new = max(2 * cap, live + extra)
+        check_allocation(new * 120.0, f"{type(self).__name__} with {new:,} live elements")
+        old = (self._stk, self._el, self._scr, self._pay_i, self._pay_f, self._free, self._nfree, self._hk)
+        self._alloc(new)
+        self._stk[:cap] = old[0]
+        self._el[:cap] = old[1]
+        self._pay_i[:cap] = old[3]
+        self._pay_f[:cap] = old[4]
+        nf = old[6]
+        self._free[: new - cap] = np.arange(new - 1, cap - 1, -1, dtype=np.int64)
+        self._free[new - cap: new - cap + nf] = old[5][:nf]
+        self._nfree = new - cap + nf
+        live_slots = np.flatnonzero(self._el[:cap, _xq.E_LIVE] == 1)
+        for e in live_slots:  # re-insert the keys of the live elements
+            key = int(self._el[e, _xq.E_KEY])
+            mask = self._hk.shape[0] - 1
+            i = _home(key, mask)
+            while self._hk[i] != -1:
+                i = (i + 1) & mask
+            self._hk[i] = key
+            self._hv[i] = e
+
+
+
+class _TimedGraph(_ExpiryStore):
     """The machinery shared by the time-keyed graph structures: the clock, the expiry
     stack, the key table, validation and chunked input.  A subclass names its base
     (an incremental structure with undo and its bound chunk kernel) and its queries."""
@@ -122,51 +176,6 @@ class _TimedGraph:
         self._meta = np.zeros(_xq.META_LEN, dtype=np.int64)
         self._meta[_xq.M_FORCED] = -1
         self._alloc(64)
-
-    # -- storage ------------------------------------------------------------------------
-    def _alloc(self, cap: int) -> None:
-        self._stk = np.zeros((cap, 3), dtype=np.int64)
-        self._el = np.zeros((cap, _xq.EL_COLS), dtype=np.int64)
-        self._el[:, _xq.E_POS] = -1
-        self._el[:, _xq.E_KEY] = -1
-        self._scr = np.zeros((cap, 4), dtype=np.int64)
-        self._pay_i = np.zeros((cap, 2), dtype=np.int64)
-        self._pay_f = np.zeros(cap, dtype=np.float64)
-        self._free = np.arange(cap - 1, -1, -1, dtype=np.int64)
-        self._nfree = cap
-        size = 16
-        while size < 2 * cap:
-            size *= 2
-        self._hk = np.full(size, -1, dtype=np.int64)
-        self._hv = np.zeros(size, dtype=np.int64)
-
-    def _reserve(self, extra: int) -> None:
-        """Make room for ``extra`` more live elements (doubling)."""
-        cap = self._stk.shape[0]
-        live = int(self._meta[_xq.M_LIVE])
-        if live + extra <= cap:
-            return
-        new = max(2 * cap, live + extra)
-        check_allocation(new * 120.0, f"{type(self).__name__} with {new:,} live edges")
-        old = (self._stk, self._el, self._scr, self._pay_i, self._pay_f, self._free, self._nfree, self._hk)
-        self._alloc(new)
-        self._stk[:cap] = old[0]
-        self._el[:cap] = old[1]
-        self._pay_i[:cap] = old[3]
-        self._pay_f[:cap] = old[4]
-        nf = old[6]
-        self._free[: new - cap] = np.arange(new - 1, cap - 1, -1, dtype=np.int64)
-        self._free[new - cap: new - cap + nf] = old[5][:nf]
-        self._nfree = new - cap + nf
-        live_slots = np.flatnonzero(self._el[:cap, _xq.E_LIVE] == 1)
-        for e in live_slots:  # re-insert the keys of the live elements
-            key = int(self._el[e, _xq.E_KEY])
-            mask = self._hk.shape[0] - 1
-            i = _home(key, mask)
-            while self._hk[i] != -1:
-                i = (i + 1) & mask
-            self._hk[i] = key
-            self._hv[i] = e
 
     def _keys(self, u: NDArray[np.int64], v: NDArray[np.int64]) -> NDArray[np.int64]:
         return np.minimum(u, v) * self._n + np.maximum(u, v)
