@@ -78,6 +78,7 @@ M_DIGS = 8  # digs that re-applied something
 M_REPUSHED = 9  # elements re-applied by digs
 M_RENEWALS = 10  # insertions of a live key (its expiry moves later)
 M_RENEWED = 11  # renewals applied when the old expiry came due
+M_SKIPPED = 12  # elements that expired before the next query, so never reached the base
 META_LEN = 16
 
 
@@ -294,12 +295,18 @@ def _refresh_pmin(stk, el, meta, j):  # type: ignore[no-untyped-def]
 
 @inline_kernel
 def _release(el, meta, hk, hv, e):  # type: ignore[no-untyped-def]
-    el[e, E_LIVE] = 0
-    el[e, E_GEN] += 1
-    meta[M_LIVE] -= 1
     if el[e, E_KEY] >= 0:
         _hdel(hk, hv, el[e, E_KEY])
-        el[e, E_KEY] = -1
+    _release_slot(el, meta, e)
+
+
+@inline_kernel
+def _release_slot(el, meta, e):  # type: ignore[no-untyped-def]
+    el[e, E_LIVE] = 0
+    el[e, E_GEN] += 1
+    el[e, E_POS] = -1
+    el[e, E_KEY] = -1
+    meta[M_LIVE] -= 1
 
 
 @inline_kernel
@@ -332,6 +339,29 @@ def delete_early(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_m
 
 
 @inline_kernel
+def _flush(stk, el, meta, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, t, freed, nfreed, npend):  # type: ignore[no-untyped-def]
+    """Apply the insertions held back since the last query (listed at the end of ``freed``,
+    oldest first): the ones already expired by ``t`` are dropped without touching the
+    base, the others are pushed latest first, so the soonest to expire ends on top."""
+    top = freed.shape[0] - 1
+    for i in range(npend - 1, -1, -1):
+        e = freed[top - i]
+        if el[e, E_LIVE] == 0:
+            continue  # deleted early while held back
+        x = max(el[e, E_EXP], el[e, E_RENEW])
+        if x <= t:
+            _release(el, meta, hk, hv, e)
+            meta[M_EXPIRED] += 1
+            meta[M_SKIPPED] += 1
+            freed[nfreed] = e
+            nfreed += 1
+        else:
+            el[e, E_EXP] = x
+            _push(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, e)
+    return nfreed
+
+
+@inline_kernel
 def run_chunk(  # type: ignore[no-untyped-def]
     stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, b_query,
     ev_time, ev_op, ev_key, ev_a, ev_b, ev_w, ev_exp, free, nfree,
@@ -347,13 +377,25 @@ def run_chunk(  # type: ignore[no-untyped-def]
     it is live).  At each time, expiries at or before it come first, then its
     events in order, then its queries (``q_time`` non-decreasing, answered by
     ``b_query``).  Finally every element expiring at or before ``end_time`` is
-    deleted.  Freed slots are written to ``freed``; returns ``(nfree, nfreed)``.
+    deleted.
+
+    New elements are held back until the next query (or the end of the chunk), since
+    nothing observes them before: then the expiries of the stack are done first, the
+    new elements that already expired never touch the base, and the others are
+    pushed in one go, the soonest to expire on top.  This is what makes a window
+    that slides by many updates between queries cheap.
+
+    ``freed`` (length at least live elements + events + 1) receives the freed slots
+    from its start and holds the elements held back at its end; returns
+    ``(nfree, nfreed)``.
     """
     m = ev_time.shape[0]
     nq = q_time.shape[0]
+    top = freed.shape[0] - 1
     ei = 0
     qi = 0
     nfreed = 0
+    npend = 0
     while ei < m or qi < nq:
         if qi >= nq or (ei < m and ev_time[ei] <= q_time[qi]):
             t = ev_time[ei]
@@ -376,20 +418,37 @@ def run_chunk(  # type: ignore[no-untyped-def]
                     hv[h] = e
                     el[e, E_KEY] = key
                     el[e, E_RENEW] = ev_exp[ei]
+                    el[e, E_EXP] = ev_exp[ei]
+                    el[e, E_SEQ] = meta[M_SEQ]
+                    meta[M_SEQ] += 1
+                    el[e, E_LIVE] = 1
+                    el[e, E_POS] = -1
+                    meta[M_LIVE] += 1
                     pay_i[e, 0] = ev_a[ei]
                     pay_i[e, 1] = ev_b[ei]
                     pay_f[e] = ev_w[ei]
-                    insert(stk, el, meta, pay_i, pay_f, bstate, b_insert, b_mark, e, ev_exp[ei])
+                    freed[top - npend] = e  # held back until the next query
+                    npend += 1
             else:
                 e = hv[h]
-                delete_early(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, e)
+                if el[e, E_POS] < 0:  # held back: it never reached the base
+                    _release(el, meta, hk, hv, e)
+                    meta[M_EARLY] += 1
+                else:
+                    delete_early(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, e)
                 freed[nfreed] = e
                 nfreed += 1
             ei += 1
-        while qi < nq and q_time[qi] == t:
-            out[qi] = b_query(bstate, q_a[qi], q_b[qi])
-            qi += 1
+        if qi < nq and q_time[qi] == t:
+            if npend > 0:
+                nfreed = _flush(stk, el, meta, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, t, freed, nfreed, npend)
+                npend = 0
+            while qi < nq and q_time[qi] == t:
+                out[qi] = b_query(bstate, q_a[qi], q_b[qi])
+                qi += 1
     nfreed = expire_until(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, end_time, freed, nfreed)
+    if npend > 0:
+        nfreed = _flush(stk, el, meta, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, end_time, freed, nfreed, npend)
     return nfree, nfreed
 
 
