@@ -419,7 +419,7 @@ class _TimedGraph(_ExpiryStore):
         return out
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present pairs as ``(min, max)`` tuples (a snapshot of :meth:`edges`)."""
+        """The present pairs as ``(min, max)`` tuples (a snapshot of ``edges()``)."""
         for a, b in self.edges().tolist():
             yield a, b
 
