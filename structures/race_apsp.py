@@ -15,19 +15,21 @@ Two refinements of the plain race:
 * **Skipping leaves.**  A lifted side that lags by several days handles the
   buffered events at once and then moves its path straight to today's leaf
   (:func:`lifted_skip`): the windows of the skipped leaves are never entered.
-* **A leader by cost.**  Each side keeps a moving average of its work per
-  day: the backstop over the days it applies, the lifted side over the days
-  it completes one after another (catching up a lag is cheaper per day but
-  does not let it answer; while it lags, its average ages by ``AGING`` per
-  day, so it is tried again after a while).  The side with the lower average
-  leads (with hysteresis: the lifted side takes the lead when ``TIE_L`` times
-  cheaper, the backstop when ``TIE_B`` times); the other side runs at
-  ``rf[F_FLOOR]`` (default 1/16) times its plain share (:func:`loser_share`).
-  When the leader's day costs more than ``RAMP`` times its average (and more
-  than the other side needs to catch up), the other side's share grows with
-  that cost back to the plain share, so a day costs at most a constant factor
-  over the faster side's, plus that threshold.  ``rf[F_FLOOR] = 1`` is the
-  plain race.
+* **A leader by cost.**  Each side keeps an average of its work per day: the
+  backstop a moving average over the days it applies; the lifted side decayed
+  sums of its work and of the days it advanced, over the completions that
+  came at most ``SAMPLE_LAG`` days after the previous one (a long catch-up
+  skips leaves and is cheaper per day than keeping pace).  When the lifted
+  side's average is ``TIE_L`` times below the backstop's and it completed a
+  day within the last ``RECENT`` days, it takes the lead; it keeps it until
+  the backstop's average is ``TIE_B`` times below its own.  While the lifted
+  side leads, the backstop runs at ``rf[F_FLOOR]`` (default 1/16) times its
+  plain share (:func:`loser_share`), growing back to the plain share on a day
+  when the lifted side's work exceeds ``RAMP`` times its average and what the
+  backstop needs to catch up.  While the backstop leads (and before either
+  side has an average) the race is the plain one: a lifted side held back
+  would lag, and a lagging lifted side gives no estimate of its cost per day.
+  ``rf[F_FLOOR] = 1`` is the plain race throughout.
 
 Work units (deterministic): L counts base work plus scanned slots
 (``M_BASE_WORK + M_SCAN``) plus one per skipped event; B counts cells examined
@@ -72,7 +74,7 @@ B_FACTOR = 0.7
 # entries of ``rf`` of this race, at fixed positions past those of :mod:`structures.race_dsu_hdt`
 # (which may grow up to APSP_F0 entries without a clash)
 APSP_F0 = 32
-F_EWMA_L = APSP_F0 + 0  # moving average of the lifted side's work per day when it completes one day after another
+F_EWMA_L = APSP_F0 + 0  # the lifted side's work per day advanced (F_WSUM_L / F_DSUM_L)
 F_EWMA_B = APSP_F0 + 1  # moving average of the backstop's work per day (lifted units: B_FACTOR times its own)
 F_TODAY_L = APSP_F0 + 2  # work of each side on the day being raced
 F_TODAY_B = APSP_F0 + 3
@@ -81,14 +83,19 @@ F_ACC_L = APSP_F0 + 5  # lifted work since the lifted side last completed a day
 F_LAST_L = APSP_F0 + 6  # that day
 F_ACC_B = APSP_F0 + 7  # backstop work on the day it is applying
 F_LEADER = APSP_F0 + 8  # the side expected to be cheaper (-1: none yet)
-F_SIZE_APSP = APSP_F0 + 10
+F_WSUM_L = APSP_F0 + 9  # decayed sums of the lifted side's work and days advanced, at its completions
+F_DSUM_L = APSP_F0 + 10
+F_SIZE_APSP = APSP_F0 + 12
 
 #: default of ``rf[F_FLOOR]``
 FLOOR = 1.0 / 16.0
 #: the loser's share starts to grow once the leader's day exceeds RAMP times its average day
 RAMP = 4.0
-#: factor applied per day to the cost estimate of a lagging lifted side held at the floor
-AGING = 1.0 - 1.0 / 4096.0
+#: completions of the lifted side after at most this many days count in its average (a long
+#: catch-up skips leaves and is cheaper per day than keeping pace)
+SAMPLE_LAG = 8
+#: the lifted side takes the lead only if it completed a day at most this many days ago
+RECENT = 16
 #: weight of the newest sample in the moving averages: the lifted side's cost per day is heavy
 #: tailed (a day whose path crosses a high window boundary re-inserts a large window), so its
 #: average must be slow to see the tail; the backstop's is not, and it follows the workload quickly
@@ -224,7 +231,10 @@ def race(  # type: ignore[no-untyped-def]
                 if prev == WINNER_LIFTED:
                     leader = WINNER_BACKSTOP if TIE_B * rf[F_EWMA_B] < rf[F_EWMA_L] else WINNER_LIFTED
                 elif prev == WINNER_BACKSTOP:
-                    leader = WINNER_LIFTED if TIE_L * rf[F_EWMA_L] < rf[F_EWMA_B] else WINNER_BACKSTOP
+                    # only a lifted side that keeps pace (a recent completion) takes the lead: the
+                    # estimate of a lagging one is stale, and its catch-up would be paid first
+                    fresh = rf[F_LAST_L] >= t - RECENT
+                    leader = WINNER_LIFTED if fresh and TIE_L * rf[F_EWMA_L] < rf[F_EWMA_B] else WINNER_BACKSTOP
                 else:
                     leader = WINNER_LIFTED if rf[F_EWMA_L] <= rf[F_EWMA_B] else WINNER_BACKSTOP
                 rf[F_LEADER] = leader
@@ -235,8 +245,8 @@ def race(  # type: ignore[no-untyped-def]
                     # the backstop cannot answer before it has applied its backlog
                     catch = rf[F_EWMA_B] * (t - rmeta[R_DAY_B])
                     share_b = share * loser_share(rf[F_FLOOR], rf[F_TODAY_L], max(RAMP * rf[F_EWMA_L], catch))
-                elif leader == WINNER_BACKSTOP:
-                    share_l = loser_share(rf[F_FLOOR], rf[F_TODAY_B], max(RAMP * rf[F_EWMA_B], rf[F_EWMA_L]))
+                # (when the backstop leads, the lifted side keeps the full share: a lifted side
+                # held back lags, and a lagging lifted side gives no estimate of its cost per day)
                 b_done = rmeta[R_DAY_B] >= t
                 if b_done and rf[F_CLOCK_B] <= rf[F_CLOCK_L]:
                     winner = WINNER_BACKSTOP
@@ -252,14 +262,13 @@ def race(  # type: ignore[no-untyped-def]
                     rf[F_TODAY_L] += used
                     rf[F_ACC_L] += used
                     if engine.path_done(stack, meta) and meta[engine.M_DAY] > rf[F_LAST_L]:
-                        # the lifted side completed a day: when it was the next day, a sample of
-                        # its cost per day in step with the race (catching up a lag is cheaper
-                        # per day but does not let it answer)
-                        if meta[engine.M_DAY] == rf[F_LAST_L] + 1:
-                            rf[F_EWMA_L] = _ewma(rf[F_EWMA_L], rf[F_ACC_L], EWMA_NEW_L)
-                        elif not (rf[F_EWMA_L] > 0.0):
-                            # no sample yet: start from the cost per day of catching up (low)
-                            rf[F_EWMA_L] = _ewma(0.0, rf[F_ACC_L] / (meta[engine.M_DAY] - rf[F_LAST_L]), EWMA_NEW_L)
+                        # the lifted side completed a day: its work per day advanced, as decayed
+                        # sums over its completions (a catch-up spreads its work over its days)
+                        k_days = meta[engine.M_DAY] - rf[F_LAST_L]
+                        if k_days <= SAMPLE_LAG or not (rf[F_DSUM_L] > 0.0):
+                            rf[F_WSUM_L] = (1.0 - EWMA_NEW_L) * rf[F_WSUM_L] + rf[F_ACC_L]
+                            rf[F_DSUM_L] = (1.0 - EWMA_NEW_L) * rf[F_DSUM_L] + k_days
+                            rf[F_EWMA_L] = max(rf[F_WSUM_L] / rf[F_DSUM_L], 1.0)
                         rf[F_LAST_L] = meta[engine.M_DAY]
                         rf[F_ACC_L] = 0.0
                     rmeta[R_WORK_L] += used
@@ -285,10 +294,6 @@ def race(  # type: ignore[no-untyped-def]
                         rf[F_EWMA_B] = _ewma(rf[F_EWMA_B], rf[F_ACC_B], EWMA_NEW_B)
                         rf[F_ACC_B] = 0.0
                     rmeta[R_WORK_B] += w
-            if leader == WINNER_BACKSTOP and meta[engine.M_DAY] < t:
-                # a lagging lifted side gives no news of its cost per day: its estimate ages, so
-                # that it is tried again at the full share after a while (the workload may change)
-                rf[F_EWMA_L] *= AGING
             settle_day(rmeta, rf, stack, meta, t, winner)
         winner = rmeta[R_WINNER]
         while qpos < nq and day0 + queries[qpos, 0] <= t:
