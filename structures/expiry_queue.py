@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import inline_kernel
+from ._jit import inline_kernel, kernel
 
 NEVER = np.iinfo(np.int64).max
 FIRST = np.iinfo(np.int64).min  # expiry given to an element deleted early, for its dig
@@ -159,7 +159,7 @@ def _heap_pop(heap, hn):  # type: ignore[no-untyped-def]
     return hn
 
 
-@inline_kernel
+@kernel
 def pop_first(stk, el, meta, scr, pay_i, pay_f, bstate, b_insert, b_mark, b_undo):  # type: ignore[no-untyped-def]
     """Remove the most urgent element (the forced one, else the soonest to expire).
 
@@ -309,7 +309,7 @@ def _release_slot(el, meta, e):  # type: ignore[no-untyped-def]
     meta[M_LIVE] -= 1
 
 
-@inline_kernel
+@kernel
 def expire_until(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, t, freed, nfreed):  # type: ignore[no-untyped-def]
     """Delete every element whose (renewed) expiry is ``<= t``; append their slots to ``freed``."""
     while meta[M_SIZE] > 0:
@@ -329,7 +329,7 @@ def expire_until(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_m
     return nfreed
 
 
-@inline_kernel
+@kernel
 def delete_early(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, e):  # type: ignore[no-untyped-def]
     """Delete live element slot ``e`` before its expiry (a misprediction)."""
     meta[M_FORCED] = e
@@ -338,7 +338,7 @@ def delete_early(stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_m
     meta[M_EARLY] += 1
 
 
-@inline_kernel
+@kernel
 def _flush(stk, el, meta, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, t, freed, nfreed, npend):  # type: ignore[no-untyped-def]
     """Apply the insertions held back since the last query (listed at the end of ``freed``,
     oldest first): the ones already expired by ``t`` are dropped without touching the
@@ -361,7 +361,7 @@ def _flush(stk, el, meta, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, t, fre
     return nfreed
 
 
-@inline_kernel
+@kernel
 def run_chunk(  # type: ignore[no-untyped-def]
     stk, el, meta, scr, hk, hv, pay_i, pay_f, bstate, b_insert, b_mark, b_undo, b_query,
     ev_time, ev_op, ev_key, ev_a, ev_b, ev_w, ev_exp, free, nfree,
