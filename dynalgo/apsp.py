@@ -120,10 +120,11 @@ class DynamicAPSP:
     race_quantum : int, default 64
         Least work budget of one step of either side while the other runs.
     race_floor : float, default 1/16
-        Least share of the side that did not answer the previous day, relative
-        to ``backstop_share``: it grows back to the full share once the leading
-        side's day costs more than 4 times its recent average (see
-        docs/pages/apsp.md).  1 gives the plain race of [LS] Alg. C.2.
+        Share of the backstop, relative to ``backstop_share``, while the
+        lifted side leads (its average work per day is clearly below the
+        backstop's); it grows back to the full share on a day when the lifted
+        side's work exceeds 4 times its average (see docs/pages/apsp.md).
+        1 gives the plain race of [LS] Alg. C.2.
     seed : int, default 0
         Seed of the random partition tree and of the randomized schedule.
     deterministic_schedule : bool, default False
