@@ -111,3 +111,14 @@ def test_race_with_paused_backstop_against_scipy(floor: float, mode: str, k: int
     g.check()
     r = g.stats.race
     assert r is not None and r.days_lifted + r.days_backstop == len(b)
+
+
+def test_race_floor_is_validated() -> None:
+    from dynalgo.errors import InvalidInputError
+
+    for bad in (0, 0.0, -0.5, 1.5, True, "x", float("nan")):
+        with pytest.raises(InvalidInputError, match="race_floor"):
+            DynamicAPSP(4, race_floor=bad)  # type: ignore[arg-type]
+    g = DynamicAPSP(4, race_floor=1)
+    g.insert(0, 1, 1.0)
+    assert g.distance(0, 1) == 1.0
