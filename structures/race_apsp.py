@@ -22,7 +22,8 @@ Two refinements of the plain race:
   skips leaves and is cheaper per day than keeping pace).  When the lifted
   side's average is ``TIE_L`` times below the backstop's and it completed a
   day within the last ``RECENT`` days, it takes the lead; it keeps it until
-  the backstop's average is ``TIE_B`` times below its own.  While the lifted
+  the backstop's average is ``TIE_B`` times below its own.  (The first
+  choice, once both sides have an average, takes the lower one.)  While the lifted
   side leads, the backstop runs at ``rf[F_FLOOR]`` (default 1/16) times its
   plain share (:func:`loser_share`), growing back to the plain share on a day
   when the lifted side's work exceeds ``RAMP`` times its average and what the
@@ -78,7 +79,7 @@ F_EWMA_L = APSP_F0 + 0  # the lifted side's work per day advanced (F_WSUM_L / F_
 F_EWMA_B = APSP_F0 + 1  # moving average of the backstop's work per day (lifted units: B_FACTOR times its own)
 F_TODAY_L = APSP_F0 + 2  # work of each side on the day being raced
 F_TODAY_B = APSP_F0 + 3
-F_FLOOR = APSP_F0 + 4  # least share of the side that did not answer the previous day (1: a plain race)
+F_FLOOR = APSP_F0 + 4  # share of the backstop while the lifted side leads (1: a plain race)
 F_ACC_L = APSP_F0 + 5  # lifted work since the lifted side last completed a day
 F_LAST_L = APSP_F0 + 6  # that day
 F_ACC_B = APSP_F0 + 7  # backstop work on the day it is applying
@@ -89,7 +90,7 @@ F_SIZE_APSP = APSP_F0 + 12
 
 #: default of ``rf[F_FLOOR]``
 FLOOR = 1.0 / 16.0
-#: the loser's share starts to grow once the leader's day exceeds RAMP times its average day
+#: the backstop's share starts to grow once the lifted side's day exceeds RAMP times its average day
 RAMP = 4.0
 #: completions of the lifted side after at most this many days count in its average (a long
 #: catch-up skips leaves and is cheaper per day than keeping pace)
@@ -102,8 +103,8 @@ RECENT = 16
 EWMA_NEW_L = 1.0 / 256.0
 #: the lead changes side only when the other side's average is lower by a factor: TIE_L for the
 #: lifted side to take it, TIE_B for the backstop (the averages are noisy, a change of lead costs
-#: the new leader a catch-up, and the lifted side's sample average underestimates its heavy tail,
-#: so on near ties the backstop is preferred)
+#: the new leader a catch-up, and on near ties the backstop, whose cost is not heavy tailed, is
+#: preferred)
 TIE_L = 2.0
 TIE_B = 1.25
 EWMA_NEW_B = 1.0 / 64.0
