@@ -39,7 +39,7 @@ _BASE_LIGHT = BaseKernels(_lifted.run_days_light, _lifted.reset_path_light)
 
 
 class PathsUnavailableError(DynalgoError, LookupError):
-    """A path was asked of a :class:`DynamicAPSP` built with ``paths=False`` (it keeps distances only)."""
+    """A path was asked of a ``DynamicAPSP`` built with ``paths=False`` (it keeps distances only)."""
 
 
 def _weight(w: Any, what: str = "weight", limit: float = float("inf")) -> float:
@@ -131,12 +131,12 @@ class DynamicAPSP:
         Place conflicting predicted events on the nearest free day.
     paths : bool, default True
         ``False``: the light mode, distances only.  No next-hop matrix, no
-        arc-weight matrix and no backstop; :meth:`path` raises
-        :class:`PathsUnavailableError`; weights must be non-negative.
+        arc-weight matrix and no backstop; ``path()`` raises
+        ``PathsUnavailableError``; weights must be non-negative.
     dtype : numpy.float64 or numpy.float32, default float64
         Type of the distances.  float32 (light mode only) halves the distance
         matrix and the undo log, on a grid of 24 significant bits (see
-        :attr:`quantum`).
+        ``quantum``).
 
     Raises
     ------
@@ -327,7 +327,7 @@ class DynamicAPSP:
         if self._backstop_answers():
             assert self._race is not None
             return self._race.backstop.d
-        return self._dense_state().d
+        return self._dense_state().d  # type: ignore[no-any-return]
 
     def _key(self, u: int, v: int) -> int:
         if self._directed:
@@ -369,9 +369,10 @@ class DynamicAPSP:
         return self._paths
 
     @property
-    def dtype(self) -> np.dtype:  # type: ignore[type-arg]
+    def dtype(self) -> np.dtype[Any]:
         """The type of the distances (float64, or float32 in the light mode)."""
-        return self._dtype
+        out: np.dtype[Any] = np.dtype(self._dtype)
+        return out
 
     @property
     def max_weight(self) -> float:

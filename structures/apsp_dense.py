@@ -56,7 +56,7 @@ column scan, one per cell examined in the relaxation, one per undone entry.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -349,17 +349,17 @@ class LightState(NamedTuple):
     an undo log of int32 cells and old values of ``d``'s type (8 bytes per entry in float32),
     scratch of ``2 n + 8`` int32 and ``meta`` (the layout of :class:`DenseState`)."""
 
-    d: NDArray[np.floating]  # type: ignore[type-arg]
+    d: NDArray[np.floating[Any]]
     stamp: NDArray[np.int32]
     lcell: NDArray[np.int32]
-    lval: NDArray[np.floating]  # type: ignore[type-arg]
+    lval: NDArray[np.floating[Any]]
     scr: NDArray[np.int32]
     meta: NDArray[np.int64]
 
 
 def make_light(n: int, capacity: int, undirected: bool = False, dtype: type = np.float32) -> LightState:
     """The light structure of ``n`` vertices and no arcs (distances of type ``dtype``)."""
-    d = np.full((n, n), np.inf, dtype=dtype)
+    d: NDArray[Any] = np.full((n, n), np.inf, dtype=dtype)
     np.fill_diagonal(d, 0.0)
     meta = np.zeros(META_SIZE, dtype=np.int64)
     meta[UNDIRECTED] = 1 if undirected else 0
@@ -482,7 +482,7 @@ def check_light(state: LightState, W: NDArray[np.float64]) -> None:
     """Assert that the light structure holds exactly the shortest distances of the arcs ``W``
     (``inf``: absent; computed by scipy in float64, compared exactly: on the grid every sum is
     exact) and a consistent undo log."""
-    from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
+    from scipy.sparse.csgraph import csgraph_from_dense, shortest_path  # type: ignore[import-untyped]
 
     d, stamp, lcell, _lval, _scr, meta = state
     n = d.shape[0]
@@ -521,7 +521,7 @@ MANT_F32 = 24
 GRID_MIN_EXP_F32 = -96
 
 
-def mantissa(dtype: type | np.dtype) -> int:  # type: ignore[type-arg]
+def mantissa(dtype: type | np.dtype[Any]) -> int:
     """Significand bits of a distance dtype (float64 or float32)."""
     return MANT_F32 if np.dtype(dtype) == np.float32 else MANT_F64
 
