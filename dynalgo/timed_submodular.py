@@ -106,26 +106,9 @@ class TimedSubmodular(_ExpiryStore):
 
     def _run(self, t: NDArray[np.int64], op: NDArray[np.int64], items: NDArray[np.int64], exp: NDArray[np.int64],
              qt: NDArray[np.int64], end: int) -> NDArray[np.float64]:
-        m = t.shape[0]
-        self._reserve(int(np.count_nonzero(op == 1)))
         out = np.zeros(qt.shape[0], dtype=np.float64)
-        freed = np.empty(int(self._meta[_xq.M_LIVE]) + m + 1, dtype=np.int64)
         zq = np.zeros(qt.shape[0], dtype=np.int64)
-        nfree, nfreed = self._chunk(
-            self._stk, self._el, self._meta, self._scr, self._hk, self._hv, self._pay_i, self._pay_f, self._tup,
-            t, op, items, items, items, np.ones(m), exp, self._free, self._nfree,
-            qt, zq, zq, out, freed, end,
-        )
-        self._free[nfree: nfree + nfreed] = freed[:nfreed]
-        self._nfree = int(nfree + nfreed)
-        self._clock = max(self._clock, end)
-        return out
-
-    def _at(self, time: Any, what: str = "time") -> int:
-        t = _time(time, what)
-        if t < self._clock:
-            raise TimelineError(f"{what} {t} is before the current time {self._clock}: time cannot go backwards")
-        return t
+        return self._call(self._chunk, self._tup, t, op, items, items, items, exp, qt, zq, zq, out, end)
 
     def _expiry(self, expiry: Any, t: int) -> int:
         if expiry is None:

@@ -97,6 +97,7 @@ class _ExpiryStore:
     and the key table.  Shared by every time-keyed structure."""
 
     _meta: NDArray[np.int64]
+    _clock: int
 
     def _alloc(self, cap: int) -> None:
         self._stk = np.zeros((cap, 3), dtype=np.int64)
@@ -143,6 +144,29 @@ class _ExpiryStore:
             self._hk[i] = key
             self._hv[i] = e
 
+    def _call(self, chunk: Any, base: Any, t: NDArray[np.int64], op: NDArray[np.int64], key: NDArray[np.int64],
+              a: NDArray[np.int64], b: NDArray[np.int64], exp: NDArray[np.int64], qt: NDArray[np.int64],
+              qa: NDArray[np.int64], qb: NDArray[np.int64], out: NDArray[Any], end: int) -> NDArray[Any]:
+        """Run one chunk through the bound kernel ``chunk`` over ``base`` and move the clock to ``end``."""
+        m = t.shape[0]
+        self._reserve(int(np.count_nonzero(op == 1)))
+        freed = np.empty(int(self._meta[_xq.M_LIVE]) + m + 1, dtype=np.int64)
+        nfree, nfreed = chunk(
+            self._stk, self._el, self._meta, self._scr, self._hk, self._hv, self._pay_i, self._pay_f, base,
+            t, op, key, a, b, np.ones(m), exp, self._free, self._nfree,
+            qt, qa, qb, out, freed, end,
+        )
+        self._free[nfree: nfree + nfreed] = freed[:nfreed]
+        self._nfree = int(nfree + nfreed)
+        self._clock = max(self._clock, end)
+        return out
+
+    def _at(self, time: Any, what: str = "time") -> int:
+        """``time`` checked: an integer, not before the clock."""
+        t = _time(time, what)
+        if t < self._clock:
+            raise TimelineError(f"{what} {t} is before the current time {self._clock}: time cannot go backwards")
+        return t
 
 
 class _TimedGraph(_ExpiryStore):
@@ -192,25 +216,8 @@ class _TimedGraph(_ExpiryStore):
         qv: NDArray[np.int64],
         end: int,
     ) -> NDArray[np.bool_]:
-        m = t.shape[0]
-        self._reserve(int(np.count_nonzero(op == 1)))
         out = np.zeros(qt.shape[0], dtype=np.bool_)
-        freed = np.empty(int(self._meta[_xq.M_LIVE]) + m + 1, dtype=np.int64)
-        nfree, nfreed = type(self)._chunk(
-            self._stk, self._el, self._meta, self._scr, self._hk, self._hv, self._pay_i, self._pay_f, self._base,
-            t, op, self._keys(u, v), u, v, np.ones(m), exp, self._free, self._nfree,
-            qt, qu, qv, out, freed, end,
-        )
-        self._free[nfree: nfree + nfreed] = freed[:nfreed]
-        self._nfree = int(nfree + nfreed)
-        self._clock = max(self._clock, end)
-        return out
-
-    def _at(self, time: Any, what: str = "time") -> int:
-        t = _time(time, what)
-        if t < self._clock:
-            raise TimelineError(f"{what} {t} is before the current time {self._clock}: time cannot go backwards")
-        return t
+        return self._call(type(self)._chunk, self._base, t, op, self._keys(u, v), u, v, exp, qt, qu, qv, out, end)
 
     # -- properties ---------------------------------------------------------------------
     @property
