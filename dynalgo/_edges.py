@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -202,3 +203,31 @@ def rekeyed(reg: Registry, n: int, n2: int) -> Registry:
 def new_vertex_count(n: int, k: Any, limit: int) -> int:
     """``n + k`` for ``add_vertices(k)``: ``k`` an integer in ``0..limit - n``."""
     return n + _validate.integer(k, "k (vertices to add)", 0, limit - n)
+
+
+class EdgeContainer:
+    """``len``, iteration and ``in`` for the graph structures, from their ``num_edges``,
+    ``edges()`` and ``has_edge(u, v)``."""
+
+    num_edges: Any
+
+    def edges(self) -> NDArray[np.int64]:
+        raise NotImplementedError
+
+    def has_edge(self, u: int, v: int) -> bool:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        """Number of present edges (``num_edges``)."""
+        return int(self.num_edges)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """The present edges as ``(min, max)`` pairs of ints (a snapshot of ``edges()``)."""
+        for a, b in self.edges().tolist():
+            yield a, b
+
+    def __contains__(self, edge: object) -> bool:
+        """``(u, v) in g``: whether the edge is present (``has_edge``)."""
+        if not isinstance(edge, tuple) or len(edge) != 2:
+            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
+        return self.has_edge(edge[0], edge[1])

@@ -7,7 +7,7 @@ engine wrappers (``structures.lifted_parity``), and this thin public class.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -30,7 +30,7 @@ __all__ = ["DynamicBipartiteness"]
 _BASE = BaseKernels(_lifted.run_days, _lifted.reset_path)
 
 
-class DynamicBipartiteness:
+class DynamicBipartiteness(_edges.EdgeContainer):
     """Whether an undirected graph under edge insertions and deletions is bipartite.
 
     The graph has vertices ``0..n-1`` and starts with no edges; every insertion or
@@ -197,21 +197,6 @@ class DynamicBipartiteness:
         out = np.empty(self._n, dtype=np.int64)
         _comp.uf_labels(self._state.parent, out)
         return out
-
-    def __len__(self) -> int:
-        """Number of present edges (``num_edges``)."""
-        return self.num_edges
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.DynamicBipartiteness.edges])."""
-        for a, b in self.edges().tolist():
-            yield a, b
-
-    def __contains__(self, edge: object) -> bool:
-        """``(u, v) in g``: whether the edge is present."""
-        if not isinstance(edge, tuple) or len(edge) != 2:
-            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
-        return self.has_edge(edge[0], edge[1])
 
     # updates ------------------------------------------------------------------------
     def insert(self, u: int, v: int, *, predicted_deletion: int | None = None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator, Literal, overload
+from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -54,7 +54,7 @@ def upfront_bytes(n: int, predictions: Predictions, backstop: bool) -> int:
     return total + (hdt_bytes(n) if backstop else 0)
 
 
-class DynamicConnectivity:
+class DynamicConnectivity(_edges.EdgeContainer):
     """Fully dynamic connectivity of an undirected graph, fast when updates are predicted.
 
     The graph has vertices ``0..n-1`` and starts with no edges.  Every insertion or
@@ -659,21 +659,6 @@ class DynamicConnectivity:
         # same partition: the map root_here -> root_ref is a bijection
         pairs = np.unique(np.stack([roots_here, roots_ref], axis=1), axis=0)
         assert len(pairs) == len(np.unique(roots_here)) == len(np.unique(roots_ref)), "components differ from present edges"
-
-    def __len__(self) -> int:
-        """Number of present edges (``num_edges``)."""
-        return self.num_edges
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.DynamicConnectivity.edges])."""
-        for a, b in self.edges().tolist():
-            yield a, b
-
-    def __contains__(self, edge: object) -> bool:
-        """``(u, v) in g``: whether the edge is present ([`has_edge`][dynalgo.DynamicConnectivity.has_edge])."""
-        if not isinstance(edge, tuple) or len(edge) != 2:
-            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
-        return self.has_edge(edge[0], edge[1])
 
     def __repr__(self) -> str:
         return f"DynamicConnectivity(n={self._n}, edges={self.num_edges}, components={self.num_components}, day={self.day})"

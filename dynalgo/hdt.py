@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal, overload
+from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -15,7 +15,7 @@ from structures import hdt as _hdt
 
 from . import _edges, _validate
 from ._registry import Registry
-from .errors import DuplicateElementError, InvalidInputError, InvalidTypeError, MissingElementError
+from .errors import DuplicateElementError, InvalidInputError, MissingElementError
 from .updates import Op, UpdateBatch, sorted_days, sorted_queries
 
 __all__ = ["HDTConnectivity", "HDTStats"]
@@ -82,7 +82,7 @@ def with_vertices(s: _hdt.HDTState, n2: int) -> _hdt.HDTState:
     return out
 
 
-class HDTConnectivity:
+class HDTConnectivity(_edges.EdgeContainer):
     """Fully dynamic connectivity with O(log^2 n) amortized updates (Holm-de Lichtenberg-Thorup).
 
     The graph has vertices ``0..n-1`` and starts with no edges.  A spanning
@@ -352,21 +352,6 @@ class HDTConnectivity:
         self._reg = reg
         self._n = n2
         return range(n, n2)
-
-    def __len__(self) -> int:
-        """Number of present edges (``num_edges``)."""
-        return self.num_edges
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present edges as ``(min, max)`` pairs of ints (a snapshot: see [`edges`][dynalgo.HDTConnectivity.edges])."""
-        for a, b in self.edges().tolist():
-            yield a, b
-
-    def __contains__(self, edge: object) -> bool:
-        """``(u, v) in g``: whether the edge is present."""
-        if not isinstance(edge, tuple) or len(edge) != 2:
-            raise InvalidTypeError(f"an edge is a pair (u, v), got {edge!r}")
-        return self.has_edge(edge[0], edge[1])
 
     # batches ------------------------------------------------------------------------
     @overload

@@ -40,6 +40,7 @@ from structures import expiry_parity as _xp
 from structures import expiry_queue as _xq
 from structures import parity_dsu as _pd
 
+from ._edges import EdgeContainer
 from ._validate import check_allocation, vertex, vertex_count
 from .errors import InvalidInputError, MissingElementError, TimelineError, VertexError
 
@@ -169,7 +170,7 @@ class _ExpiryStore:
         return t
 
 
-class _TimedGraph(_ExpiryStore):
+class _TimedGraph(_ExpiryStore, EdgeContainer):
     """The machinery shared by the time-keyed graph structures: the clock, the expiry
     stack, the key table, validation and chunked input.  A subclass names its base
     (an incremental structure with undo and its bound chunk kernel) and its queries."""
@@ -239,9 +240,6 @@ class _TimedGraph(_ExpiryStore):
     def num_edges(self) -> int:
         """Number of present vertex pairs at the current time."""
         return int(self._meta[_xq.M_LIVE])
-
-    def __len__(self) -> int:
-        return self.num_edges
 
     @property
     def stats(self) -> dict[str, int]:
@@ -424,17 +422,6 @@ class _TimedGraph(_ExpiryStore):
         out = np.empty(self._n, dtype=np.int64)
         _comp.uf_labels(self._base[0], out)
         return out
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        """The present pairs as ``(min, max)`` tuples (a snapshot of ``edges()``)."""
-        for a, b in self.edges().tolist():
-            yield a, b
-
-    def __contains__(self, edge: object) -> bool:
-        """``(u, v) in g``: whether the pair is present now."""
-        if not isinstance(edge, tuple) or len(edge) != 2:
-            raise InvalidInputError(f"an edge is a pair (u, v), got {edge!r}")
-        return self.has_edge(edge[0], edge[1])
 
     # -- inspection ---------------------------------------------------------------------
     def edges(self) -> NDArray[np.int64]:
