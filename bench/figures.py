@@ -2,7 +2,9 @@
 
     python -m bench.figures [--out docs/pages/img] [--days 32] [--seed 3]
 
-Writes ``partition_tree.png``: the windows of a random (dyadic) partition tree
+Writes ``window_expiries.png``: a sliding window as expiries (every message of a
+stream is present from its time to its time + W; the edges present at a query
+time are exactly the window's), and ``partition_tree.png``: the windows of a random (dyadic) partition tree
 over days ``1..T``, the root-to-leaf path of today's day, and the windows a
 retrigger enters again when a deletion predicted for a later day happens today.
 Needs matplotlib (a benchmark-only dependency).
@@ -81,6 +83,39 @@ def partition_tree_figure(out: Path, T: int, seed: int, today: int, predicted: i
     return path
 
 
+def window_figure(out: Path, seed: int = 5, W: float = 6.0) -> Path:
+    """A stream of messages on a few vertex pairs, each drawn as its life ``[t, t + W)``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(seed)
+    pairs = ["{0,1}", "{1,2}", "{0,3}", "{2,3}", "{3,4}"]
+    msgs = sorted((float(t), int(rng.integers(0, len(pairs)))) for t in rng.uniform(0, 20, 14))
+    query = 14.0
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    for t, p in msgs:
+        alive = t <= query < t + W
+        ax.plot([t, t + W], [p, p], lw=6, solid_capstyle="butt", alpha=0.75,
+                color="tab:blue" if alive else "0.75")
+        ax.plot([t], [p], "k|", ms=12)
+    ax.axvline(query, color="tab:red", lw=1.5)
+    ax.axvspan(query - W, query, color="tab:red", alpha=0.08)
+    ax.text(query + 0.2, len(pairs) - 0.4, f"query at t = {query:g}", color="tab:red")
+    ax.text(query - W + 0.2, -0.9, "window (t - W, t]", color="tab:red")
+    ax.set_yticks(range(len(pairs)), pairs)
+    ax.set_ylim(-1.2, len(pairs) - 0.2)
+    ax.set_xlabel("time")
+    ax.set_title("each message: present from its time (|) until its expiry time + W")
+    fig.tight_layout()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "window_expiries.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="docs/pages/img")
@@ -90,6 +125,7 @@ def main() -> None:
     ap.add_argument("--predicted", type=int, default=14)
     args = ap.parse_args()
     print(partition_tree_figure(Path(args.out), args.days, args.seed, args.today, args.predicted))
+    print(window_figure(Path(args.out)))
 
 
 if __name__ == "__main__":
