@@ -1,4 +1,4 @@
-"""Wall time and work of the backstop race (ALGORITHMS.md 3.5) against each side alone.
+"""Wall time and work of the backstop race (docs/pages/design.md, the race) against each side alone.
 
 Run from the repository root::
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import copy
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -205,17 +206,34 @@ def new_vertex_count(n: int, k: Any, limit: int) -> int:
     return n + _validate.integer(k, "k (vertices to add)", 0, limit - n)
 
 
-class EdgeContainer:
+def relative_deletions(predicted_deletions: Any, rows: int, day: int) -> NDArray[np.int64] | None:
+    """Absolute predicted deletion days of ``rows`` insertions made one a day from ``day + 1``,
+    as days relative to that batch (0: none); a day not after its insertion raises."""
+    if predicted_deletions is None:
+        return None
+    a = _validate.day_array(predicted_deletions, rows, "predicted_deletions")
+    pd = np.where(a > 0, a - day, 0)
+    bad = (a > 0) & (pd <= np.arange(1, rows + 1))
+    if np.any(bad):
+        k = int(np.argmax(bad))
+        raise PredictionError(f"predicted_deletions[{k}] = {int(a[k])} is not after the day of that "
+                              f"insertion ({day + k + 1})")
+    return pd
+
+
+class EdgeContainer(abc.ABC):
     """``len``, iteration and ``in`` for the graph structures, from their ``num_edges``,
     ``edges()`` and ``has_edge(u, v)``."""
 
     num_edges: Any
 
+    @abc.abstractmethod
     def edges(self) -> NDArray[np.int64]:
-        raise NotImplementedError
+        """The present edges as an ``(m, 2)`` array."""
 
+    @abc.abstractmethod
     def has_edge(self, u: int, v: int) -> bool:
-        raise NotImplementedError
+        """Whether the edge ``{u, v}`` is present."""
 
     def __len__(self) -> int:
         """Number of present edges (``num_edges``)."""

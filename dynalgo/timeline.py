@@ -26,6 +26,7 @@ stacked above it.
 
 from __future__ import annotations
 
+import abc
 import numbers
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -177,19 +178,21 @@ class _TimedGraph(_ExpiryStore, EdgeContainer):
 
     _chunk: Any = None  # the compiled chunk kernel bound to the base
 
+    @abc.abstractmethod
     def _make_base(self, n: int) -> Any:
-        raise NotImplementedError
+        """A new, empty base on ``n`` vertices."""
 
+    @abc.abstractmethod
     def _fresh_base(self, live: NDArray[np.int64]) -> Any:
         """A new base holding exactly the edges ``pay_i[live]`` (for check())."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _base_check(self) -> None:
-        raise NotImplementedError
+        """Assert the base's own invariants."""
 
+    @abc.abstractmethod
     def _query_rows(self, queries: ArrayLike | None) -> NDArray[np.int64]:
         """Queries as ``(time, x, y)`` rows for the chunk kernel."""
-        raise NotImplementedError
 
     def __init__(self, n: int) -> None:
         self._n = vertex_count(n)
