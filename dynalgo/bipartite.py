@@ -238,15 +238,7 @@ class DynamicBipartiteness(_edges.EdgeContainer):
         ``predicted_deletions`` holds absolute days as in [`insert`][dynalgo.DynamicBipartiteness.insert] (0: none).  On
         invalid input nothing is inserted."""
         batch = _edges.batch_of(int(Op.INSERT), u, v)
-        pd = None
-        if predicted_deletions is not None:
-            a = _validate.day_array(predicted_deletions, len(batch), "predicted_deletions")
-            pd = np.where(a > 0, a - self.day, 0)
-            bad = (a > 0) & (pd <= np.arange(1, len(batch) + 1))
-            if np.any(bad):
-                k = int(np.argmax(bad))
-                raise PredictionError(f"predicted_deletions[{k}] = {int(a[k])} is not after the day of that "
-                                      f"insertion ({self.day + k + 1})")
+        pd = _edges.relative_deletions(predicted_deletions, len(batch), self.day)
         self.run(batch, [], predicted_deletions=pd)
 
     def delete_many(self, u: ArrayLike, v: ArrayLike) -> None:
